@@ -1,0 +1,4 @@
+// Browser-safe core of the helpers: no Node built-ins here. The JupyterLab extension imports this
+// module (`@opendata-lab/kernel-helpers/core`), so each piece has one implementation.
+export * from './errors';
+export * from './catalog-index';
