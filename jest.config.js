@@ -3,6 +3,26 @@ const tsJest = {
   '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }]
 };
 
+// Packages that ship ES module syntax (@jupyterlab/testutils' list plus JupyterLab's own packages).
+const jupyterEsModules = [
+  '@codemirror',
+  '@marijn',
+  '@microsoft',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@jupyter/ydoc',
+  '@jupyterlab',
+  'color',
+  'exenv-es6',
+  'lib0',
+  'marked',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
 module.exports = {
   projects: [
     {
@@ -13,20 +33,29 @@ module.exports = {
       transform: tsJest,
       testMatch: ['**/*.test.ts']
     },
+    // Mirrors @jupyterlab/testutils' jest config (its environment, shims and resolver), as a project.
     {
       displayName: 'extension',
-      testEnvironment: 'jsdom',
       rootDir: __dirname,
       roots: ['<rootDir>/test/extension'],
+      testMatch: ['**/*.test.ts'],
+      testEnvironment: '<rootDir>/test/extension/jsdom-env.js',
+      setupFiles: ['@jupyterlab/testing/lib/jest-shim.js', '<rootDir>/test/extension/setup.js'],
+      resolver: '@jupyterlab/testing/lib/jest-resolver.js',
+      moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json', 'node', 'mjs', 'cjs'],
+      moduleNameMapper: {
+        '\\.(css|less|sass|scss)$': 'identity-obj-proxy',
+        // Test the helpers' core from source: no stale dist/, no build step before jest.
+        '^@opendata-lab/kernel-helpers/core$': '<rootDir>/kernel-helpers/src/core/index.ts'
+      },
       transform: {
         ...tsJest,
-        '^.+\\.m?jsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }]
+        // Icons are imported as SVG source text, as the labextension build does.
+        '\\.svg$': '@jupyterlab/testing/lib/jest-raw-loader.js',
+        '^.+\\.[mc]?jsx?$': ['babel-jest', require('@jupyterlab/testing/lib/babel-config').default]
       },
-      // JupyterLab and Lumino ship ES modules: let ts-jest transpile them.
-      transformIgnorePatterns: ['/node_modules/(?!(@jupyterlab|@jupyter|@lumino|@microsoft|exenv-es6|lib0|y-protocols|yjs|nanoid|vscode-ws-jsonrpc)/)'],
-      moduleNameMapper: { '\\.(css|svg)$': '<rootDir>/test/extension/style-stub.js' },
-      setupFiles: ['<rootDir>/test/extension/setup.js'],
-      testMatch: ['**/*.test.ts']
+      // JupyterLab, Jupyter and some of their dependencies ship ES modules: transpile them.
+      transformIgnorePatterns: [`/node_modules/(?!(${jupyterEsModules})/)`]
     }
   ]
 };

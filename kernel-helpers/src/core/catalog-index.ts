@@ -71,7 +71,10 @@ export class CatalogIndex {
   static fromJSON(data: unknown, source = 'catalog index'): CatalogIndex {
     const d = data as Partial<CatalogIndexData> | null;
     if (!d || d.format !== 'opendata-lab/catalog-index' || d.version !== 1 || !d.columns) {
-      throw new OpenDataError('E_FORMAT', `${source}: not an opendata-lab catalog index (version 1)`);
+      throw new OpenDataError(
+        'E_FORMAT',
+        `${source}: not an opendata-lab catalog index (version 1)`
+      );
     }
     for (const [name, values] of Object.entries(d.columns)) {
       if (!Array.isArray(values) || values.length !== d.count) {
@@ -113,7 +116,10 @@ export class CatalogIndex {
   /** Page `page` (1-based) of all records in recid order. */
   page(page = 1, size = 20): SummaryPage {
     if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
-      throw new OpenDataError('E_USAGE', `page and size must be positive integers (got page ${page}, size ${size})`);
+      throw new OpenDataError(
+        'E_USAGE',
+        `page and size must be positive integers (got page ${page}, size ${size})`
+      );
     }
     const start = (page - 1) * size;
     const hits: RecordSummary[] = [];

@@ -1,0 +1,97 @@
+import { OpenDataError } from './errors';
+import type { HistogramLike } from './histogram';
+
+/** The mime type tslab's display sends and the extension's renderer draws. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** A bar trace with bin centres, contents and widths: a histogram drawn as Plotly bars. */
+export interface PlotlyBarTrace {
+  type: 'bar';
+  x: number[];
+  y: number[];
+  width: number[];
+  name?: string;
+  marker?: { color?: string; line?: { width?: number; color?: string } };
+  hovertemplate?: string;
+}
+
+/** A plain-JSON Plotly figure. Titles are objects: plotly.js 3 dropped plain-string titles. */
+export interface PlotlyFigure {
+  data: PlotlyBarTrace[];
+  layout: PlotlyLayout;
+}
+
+export interface PlotlyLayout {
+  title?: { text: string };
+  xaxis?: { title?: { text: string } };
+  yaxis?: { title?: { text: string } };
+  bargap?: number;
+  showlegend?: boolean;
+}
+
+export interface HistogramFigureOptions {
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  /** Trace name (legend and hover). */
+  name?: string;
+}
+
+/**
+ * A Plotly figure of a histogram: one bar per bin, no gap. Plain number arrays only, so the
+ * figure is valid JSON in the notebook; its size depends on the bins, not on the values filled.
+ */
+export function histogramFigure(
+  h: HistogramLike,
+  options: HistogramFigureOptions = {}
+): PlotlyFigure {
+  const { edges, counts } = h; // read once: Hist1D computes edges on each access
+  const bins = counts.length;
+  if (edges.length !== bins + 1) {
+    throw new OpenDataError(
+      'E_FORMAT',
+      `histogram has ${edges.length} edges for ${bins} bins (expected ${bins + 1})`
+    );
+  }
+  const x: number[] = new Array(bins);
+  const y: number[] = new Array(bins);
+  const width: number[] = new Array(bins);
+  for (let i = 0; i < bins; i++) {
+    const lo = edges[i];
+    const hi = edges[i + 1];
+    x[i] = (lo + hi) / 2;
+    y[i] = counts[i];
+    width[i] = hi - lo;
+  }
+  const trace: PlotlyBarTrace = {
+    type: 'bar',
+    x,
+    y,
+    width,
+    marker: { line: { width: 0 } },
+    hovertemplate: '%{x}: %{y}<extra></extra>'
+  };
+  if (options.name !== undefined) trace.name = options.name;
+
+  const layout: PlotlyLayout = {
+    bargap: 0,
+    showlegend: options.name !== undefined,
+    xaxis: options.xTitle !== undefined ? { title: { text: options.xTitle } } : {},
+    yaxis: { title: { text: options.yTitle ?? 'Entries' } }
+  };
+  if (options.title !== undefined) layout.title = { text: options.title };
+  return { data: [trace], layout };
+}
+
+/** Any Plotly figure (e.g. hand-made scatter traces), as far as the helpers need to know. */
+export interface PlotlyFigureLike {
+  data: object[];
+  layout?: object;
+}
+
+/** True when a value looks like a Plotly figure (has a `data` array). */
+export function isPlotlyFigure(value: unknown): value is PlotlyFigureLike {
+  return (
+    typeof value === 'object' && value !== null && Array.isArray((value as { data?: unknown }).data)
+  );
+}

@@ -1,0 +1,9 @@
+// Node entry of the helpers, imported by tslab notebooks: the browser-safe core plus the parts
+// that need Node (files, the kernel's display). Keep public types lean: tslab type-checks them
+// in every notebook with TypeScript 5.0.
+export * from './core';
+export * from './node/data-dir';
+export * from './node/catalog-file';
+export * from './node/csv';
+export * from './node/columns';
+export * from './node/display';

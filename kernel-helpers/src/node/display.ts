@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { OpenDataError } from '../core/errors';
+import { HistogramLike } from '../core/histogram';
+import { PLOTLY_MIME, PlotlyFigureLike, histogramFigure, isPlotlyFigure } from '../core/plotly';
+
+/** The part of tslab's `display` the helpers use (pass the notebook's `tslab.display`). */
+export interface RawDisplay {
+  raw(contentType: string, value: unknown): unknown;
+}
+
+/**
+ * Shows a Plotly figure, or a histogram as one, in the notebook's output: one
+ * `application/vnd.plotly.v1+json` output holding the figure as a JSON object.
+ * `display` defaults to the running tslab kernel's own display.
+ */
+export function show(what: PlotlyFigureLike | HistogramLike, display?: RawDisplay): void {
+  const figure = isPlotlyFigure(what) ? what : histogramFigure(what);
+  (display ?? kernelDisplay()).raw(PLOTLY_MIME, figure);
+}
+
+const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+/**
+ * The display of the tslab instance that runs this kernel.
+ *
+ * tslab's display writes through a module-level hook (`lastWriteDisplayData` in
+ * tslab/dist/jupyter.js) that only the kernel's own copy of tslab sets, before each cell. A plain
+ * `require('tslab')` from here resolves relative to this package and may load another copy
+ * (another install, or a fresh instance), whose hook is unset ("Not ready"); it would also make
+ * tslab a dependency of the helpers. So we look in the loaded modules for the jupyter.js whose
+ * hook is set, and take `display` from the public.js next to it (same instance, already loaded).
+ */
+export function kernelDisplay(
+  cache: Record<string, { exports?: unknown } | undefined> = require.cache
+): RawDisplay {
+  for (const [file, mod] of Object.entries(cache)) {
+    if (!mod || !JUPYTER_MODULE.test(file)) continue;
+    const exports = mod.exports as { lastWriteDisplayData?: unknown } | null | undefined;
+    if (typeof exports?.lastWriteDisplayData !== 'function') continue;
+    // A path known only at run time, of a module already loaded: require, not import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const publicApi = require(path.join(path.dirname(file), 'public.js')) as {
+      display?: RawDisplay;
+    };
+    if (publicApi.display && typeof publicApi.display.raw === 'function') return publicApi.display;
+  }
+  throw new OpenDataError(
+    'E_DISPLAY',
+    'show(): no running tslab kernel found to display in; call it from a tslab notebook cell, ' +
+      'or pass a display explicitly: show(figure, tslab.display)'
+  );
+}

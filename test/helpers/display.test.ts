@@ -1,0 +1,96 @@
+// show() sends one Plotly mime output holding the figure as an object, through an explicit display
+// or the running tslab kernel's own display (found in the module cache).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Hist1D,
+  OpenDataError,
+  PLOTLY_MIME,
+  histogramFigure,
+  kernelDisplay,
+  show
+} from '../../kernel-helpers/src';
+
+type Call = [string, unknown];
+
+function recorder(): { calls: Call[]; raw(mime: string, value: unknown): void } {
+  const calls: Call[] = [];
+  return { calls, raw: (mime, value) => void calls.push([mime, value]) };
+}
+
+test('an explicit display gets the figure object under the Plotly mime type', () => {
+  const display = recorder();
+  const h = new Hist1D(2, 0, 2).fill([0.5, 1.5, 1.7]);
+  show(h, display);
+  const fig = histogramFigure({ edges: [0, 1], counts: [3] }, { title: 'x' });
+  show(fig, display);
+  expect(display.calls).toHaveLength(2);
+  expect(display.calls[0]).toEqual([PLOTLY_MIME, histogramFigure(h)]);
+  expect(typeof display.calls[0][1]).toBe('object');
+  expect(display.calls[1][1]).toBe(fig);
+});
+
+describe('kernelDisplay', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-display-'));
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** A fake tslab install: dist/public.js whose display records into a global array. */
+  function fakeTslab(name: string): string {
+    const dist = path.join(tmp, name, 'node_modules', 'tslab', 'dist');
+    fs.mkdirSync(dist, { recursive: true });
+    fs.writeFileSync(
+      path.join(dist, 'public.js'),
+      `exports.display = { raw: (m, v) => (globalThis.__shown ??= []).push(['${name}', m, v]) };\n`
+    );
+    return path.join(dist, 'jupyter.js');
+  }
+
+  test('picks the tslab instance whose display hook is set', () => {
+    const idle = fakeTslab('idle');
+    const running = fakeTslab('running');
+    const cache = {
+      [idle]: { exports: { lastWriteDisplayData: null } },
+      '/elsewhere/jupyter.js': { exports: { lastWriteDisplayData: () => {} } },
+      [running]: { exports: { lastWriteDisplayData: () => {} } }
+    };
+    kernelDisplay(cache).raw(PLOTLY_MIME, { data: [] });
+    expect((globalThis as { __shown?: unknown[] }).__shown).toEqual([
+      ['running', PLOTLY_MIME, { data: [] }]
+    ]);
+  });
+
+  test('outside a kernel: E_DISPLAY with a hint', () => {
+    let error: unknown;
+    try {
+      show(new Hist1D(1, 0, 1));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(OpenDataError);
+    expect((error as OpenDataError).code).toBe('E_DISPLAY');
+    expect((error as Error).message).toMatch(/tslab/);
+  });
+
+  test("with the real tslab: finds the kernel's module and displays through its public API", () => {
+    // What the kernel does before each cell: set the hook in its own jupyter.js instance.
+    // A CommonJS module whose exported variable the test assigns, as tslab's kernel does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+    const written: { data: Record<string, unknown> }[] = [];
+    jupyter.lastWriteDisplayData = (msg: { data: Record<string, unknown> }) => written.push(msg);
+    try {
+      show(new Hist1D(3, 0, 3).fill([1.5]));
+    } finally {
+      jupyter.lastWriteDisplayData = null;
+    }
+    expect(written).toHaveLength(1);
+    expect(Object.keys(written[0].data)).toEqual([PLOTLY_MIME]);
+    expect((written[0].data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y).toEqual([
+      0, 1, 0
+    ]);
+  });
+});

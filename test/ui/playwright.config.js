@@ -1,0 +1,33 @@
+// Galata UI tests against a real JupyterLab from the project's venv, in Debian's Chromium.
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+
+module.exports = {
+  ...baseConfig,
+  testDir: './tests',
+  timeout: 120000,
+  expect: { timeout: 30000 },
+  retries: 0,
+  workers: 1,
+  outputDir: path.join(root, 'build', 'ui-artifacts'),
+  reporter: [['list'], ['json', { outputFile: path.join(root, 'build', 'test-results', 'ui.json') }]],
+  use: {
+    ...baseConfig.use,
+    // Galata records videos by default, which needs an ffmpeg download: traces are enough.
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM || '/usr/lib/chromium/chromium',
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu']
+    }
+  },
+  webServer: {
+    command: `${path.join(root, '.venv', 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
+    cwd: __dirname,
+    url: 'http://localhost:8888/lab',
+    timeout: 120000,
+    reuseExistingServer: false
+  }
+};
