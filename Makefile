@@ -40,7 +40,7 @@ $(STAMPS)/build: $(STAMPS)/npm $(STAMPS)/venv $(JS_SOURCES)
 
 $(STAMPS)/extension: $(STAMPS)/build pyproject.toml opendata_lab/__init__.py
 	$(VENV)/bin/python -m pip install --quiet --no-build-isolation --no-deps -e .
-	jupyter labextension develop --overwrite .
+	jupyter builder develop --overwrite .
 	@touch $@
 
 $(STAMPS)/kernel: $(STAMPS)/npm $(STAMPS)/venv scripts/install-kernel.mjs

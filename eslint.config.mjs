@@ -4,28 +4,70 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', 'lib/**', 'kernel-helpers/dist/**', 'opendata_lab/labextension/**', 'build/**', '.venv/**', '.cache/**', 'coverage/**']
+    ignores: [
+      '**/node_modules/**',
+      'lib/**',
+      'kernel-helpers/dist/**',
+      'opendata_lab/labextension/**',
+      'build/**',
+      '.venv/**',
+      '.cache/**',
+      'coverage/**'
+    ]
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ],
       eqeqeq: ['error', 'smart'],
       curly: ['error', 'multi-line'],
-      'prefer-const': 'error'
+      'prefer-const': 'error',
+      // JupyterLab's convention: `export namespace CommandIDs { ... }`.
+      '@typescript-eslint/no-namespace': 'off'
     }
   },
   {
     // The helpers' core is bundled into the browser extension: no Node built-ins there.
     files: ['kernel-helpers/src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'zlib', 'os', 'child_process', 'http', 'https', 'stream', 'crypto', '../node/*', '../node'] }]
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'path',
+            'zlib',
+            'os',
+            'child_process',
+            'http',
+            'https',
+            'stream',
+            'crypto',
+            '../node/*',
+            '../node'
+          ]
+        }
+      ]
     }
   },
   {
     files: ['**/*.js', '**/*.cjs', 'scripts/**/*.mjs', 'kernel-helpers/bin/**'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly'
+      }
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   }
 );

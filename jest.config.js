@@ -1,6 +1,6 @@
 // Two projects: the kernel helpers run in Node, the extension in jsdom.
 const tsJest = {
-  '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json', isolatedModules: true }]
+  '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }]
 };
 
 // Packages that ship ES module syntax (@jupyterlab/testutils' list plus JupyterLab's own packages).

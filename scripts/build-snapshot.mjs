@@ -18,7 +18,12 @@ const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'catalog'));
 
 const readJson = f => JSON.parse(fs.readFileSync(f, 'utf8'));
 const jsonFiles = dir =>
-  fs.existsSync(dir) ? fs.readdirSync(dir).filter(f => f.endsWith('.json')).sort() : [];
+  fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter(f => f.endsWith('.json'))
+        .sort()
+    : [];
 const gzipJson = value => zlib.gzipSync(Buffer.from(JSON.stringify(value)), { level: 9 });
 
 /** Plain text of the HTML in abstracts, for full-text search (display uses the sanitized HTML). */
@@ -54,7 +59,9 @@ function years(dates) {
 
 const records = new Map();
 for (const f of jsonFiles(path.join(source, 'fixtures'))) {
-  for (const r of readJson(path.join(source, 'fixtures', f))) records.set(String(r.recid), { record: r, full: true });
+  for (const r of readJson(path.join(source, 'fixtures', f))) {
+    records.set(String(r.recid), { record: r, full: true });
+  }
 }
 // Skeleton files carry only recid, doi and title. Their file names say what they hold
 // ("cms-simulated-datasets-2016-part_NN.json"): CMS simulated datasets of one year.
@@ -76,10 +83,25 @@ for (const f of jsonFiles(path.join(source, 'skeletons'))) {
 const recids = [...records.keys()].sort((a, b) => Number(a) - Number(b));
 const col = () => [];
 const columns = {
-  recid: col(), title: col(), title_additional: col(), doi: col(), experiment: col(), type: col(),
-  year: col(), date_published: col(), collision_energy: col(), collision_type: col(),
-  file_type: col(), keywords: col(), category: col(), number_events: col(), number_files: col(),
-  size: col(), availability: col(), full: col(), abstract: col()
+  recid: col(),
+  title: col(),
+  title_additional: col(),
+  doi: col(),
+  experiment: col(),
+  type: col(),
+  year: col(),
+  date_published: col(),
+  collision_energy: col(),
+  collision_type: col(),
+  file_type: col(),
+  keywords: col(),
+  category: col(),
+  number_events: col(),
+  number_files: col(),
+  size: col(),
+  availability: col(),
+  full: col(),
+  abstract: col()
 };
 const shards = Array.from({ length: SHARDS }, () => ({}));
 for (const recid of recids) {
@@ -109,10 +131,19 @@ for (const recid of recids) {
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'records'), { recursive: true });
-const index = { format: 'opendata-lab/catalog-index', version: 1, shards: SHARDS, count: recids.length, columns };
+const index = {
+  format: 'opendata-lab/catalog-index',
+  version: 1,
+  shards: SHARDS,
+  count: recids.length,
+  columns
+};
 fs.writeFileSync(path.join(out, 'index.json.gz'), gzipJson(index));
 shards.forEach((shard, i) =>
-  fs.writeFileSync(path.join(out, 'records', `${String(i).padStart(2, '0')}.json.gz`), gzipJson(shard))
+  fs.writeFileSync(
+    path.join(out, 'records', `${String(i).padStart(2, '0')}.json.gz`),
+    gzipJson(shard)
+  )
 );
 
 const indicesDir = path.join(source, 'file-indices');
@@ -126,10 +157,23 @@ if (fs.existsSync(indicesDir)) {
   }
 }
 
-const digest = createHash('sha256').update(fs.readFileSync(path.join(out, 'index.json.gz'))).digest('hex');
+const digest = createHash('sha256')
+  .update(fs.readFileSync(path.join(out, 'index.json.gz')))
+  .digest('hex');
 fs.writeFileSync(
   path.join(out, 'MANIFEST.json'),
-  JSON.stringify({ records: recids.length, full_records: columns.full.filter(Boolean).length, shards: SHARDS,
-    file_indices: copied, index_sha256: digest }, null, 2) + '\n'
+  JSON.stringify(
+    {
+      records: recids.length,
+      full_records: columns.full.filter(Boolean).length,
+      shards: SHARDS,
+      file_indices: copied,
+      index_sha256: digest
+    },
+    null,
+    2
+  ) + '\n'
 );
-console.log(`catalog: ${recids.length} records (${columns.full.filter(Boolean).length} full) -> ${path.relative(root, out)}`);
+console.log(
+  `catalog: ${recids.length} records (${columns.full.filter(Boolean).length} full) -> ${path.relative(root, out)}`
+);

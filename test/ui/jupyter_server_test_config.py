@@ -18,3 +18,4 @@ configure_jupyter_server(c)  # noqa: F821 - `c` is the config object Jupyter pas
 c.ServerApp.allow_root = True  # CI containers run as root
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
+c.ServerApp.log_level = "WARN"

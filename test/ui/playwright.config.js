@@ -12,7 +12,10 @@ module.exports = {
   retries: 0,
   workers: 1,
   outputDir: path.join(root, 'build', 'ui-artifacts'),
-  reporter: [['list'], ['json', { outputFile: path.join(root, 'build', 'test-results', 'ui.json') }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: path.join(root, 'build', 'test-results', 'ui.json') }]
+  ],
   use: {
     ...baseConfig.use,
     // Galata records videos by default, which needs an ffmpeg download: traces are enough.
@@ -20,7 +23,13 @@ module.exports = {
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM || '/usr/lib/chromium/chromium',
-      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu']
+      args: [
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-gpu'
+      ]
     }
   },
   webServer: {

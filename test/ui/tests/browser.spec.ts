@@ -4,7 +4,8 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
-const artifacts = path.join(repo, 'build', 'ui-artifacts', 'screenshots');
+// Kept as test artefacts (Playwright empties its own output folder at each run).
+const artifacts = path.join(repo, 'build', 'screenshots');
 // The snapshot the panel lists, read here independently of the extension's code.
 const snapshot = JSON.parse(
   zlib.gunzipSync(fs.readFileSync(path.join(repo, 'data', 'catalog', 'index.json.gz'))).toString()

@@ -2,7 +2,8 @@ import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
-const artifacts = path.join(repo, 'build', 'ui-artifacts', 'screenshots');
+// Kept as test artefacts (Playwright empties its own output folder at each run).
+const artifacts = path.join(repo, 'build', 'screenshots');
 const NOTEBOOK = '01-zmumu-mass.ipynb';
 
 test('the tutorial notebook runs in tslab and its Plotly histogram renders as SVG bars', async ({
@@ -14,16 +15,21 @@ test('the tutorial notebook runs in tslab and its Plotly histogram renders as SV
   await page.notebook.activate(NOTEBOOK);
   await page.notebook.run();
 
-  const plot = page.locator('.jp-OutputArea-output .js-plotly-plot').first();
+  // The renderer's own node is the output node and Plotly's graph div.
+  const plot = page.locator('.jp-NotebookPanel .jp-OutputArea-output.js-plotly-plot').first();
   await expect(plot).toBeVisible();
   const bars = plot.locator('svg.main-svg .barlayer .point path');
   await expect(bars.first()).toBeAttached();
   // One bar per bin of the figure the kernel sent: Plotly keeps that figure on its graph div.
-  const bins = await plot.evaluate(el => (el as unknown as { data: { x: number[] }[] }).data[0].x.length);
+  const bins = await plot.evaluate(
+    el => (el as unknown as { data: { x: number[] }[] }).data[0].x.length
+  );
   expect(bins).toBeGreaterThan(10);
   await expect(bars).toHaveCount(bins);
   // No cell wrote to stderr (tslab reports errors there).
-  await expect(page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')).toHaveCount(0);
+  await expect(
+    page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+  ).toHaveCount(0);
 
   await plot.screenshot({ path: path.join(artifacts, 'zmumu-mass-plot.png') });
 });

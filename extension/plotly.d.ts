@@ -1,0 +1,12 @@
+// The part of the Plotly API the renderer uses. The dist bundle ships no types, and @types/plotly.js
+// describes the full build; this keeps the surface small and honest.
+declare module 'plotly.js-cartesian-dist-min' {
+  export function react(
+    root: HTMLElement,
+    data: unknown[],
+    layout?: object,
+    config?: object
+  ): Promise<HTMLElement>;
+  export function purge(root: HTMLElement): void;
+  export const Plots: { resize(root: HTMLElement): Promise<void> };
+}
