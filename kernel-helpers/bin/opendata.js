@@ -3,7 +3,7 @@
 // Launcher of the `opendata` CLI; the program is compiled into ../dist (npm run build:helpers).
 let cli;
 try {
-  cli = require('../dist/cli.js');
+  cli = require('../dist/cli/index.js');
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
     process.stderr.write(

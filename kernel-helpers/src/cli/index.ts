@@ -1,0 +1,82 @@
+// The `opendata` command line: what the JupyterLab panel does, from a terminal (DESIGN.md lists the
+// contract). Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage. Each command lives in its
+// own module and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { OpenDataError } from '../core/errors';
+import { registerHist } from './hist';
+import { CommandIO, Output, RegisterCommand } from './io';
+import { registerSearch } from './search';
+
+const COMMANDS: RegisterCommand[] = [registerSearch, registerHist];
+
+/** Commands of DESIGN.md that are declared for --help but not built yet. */
+const PLANNED: [string, string][] = [
+  ['record <recid>', "a record's metadata, as the portal has it"],
+  ['files <recid>', "a record's files (--expand file indexes, --protocol http|xrootd, --filter-*)"],
+  ['cite <recid>', 'a citation: --format text|bibtex|csl-json|ris'],
+  ['download <recid-or-uri>', 'download files into --dir, with --verify (adler32) and --retries'],
+  ['inspect <file>', 'what a ROOT, CSV or Arrow file holds: trees, branches, objects, columns'],
+  [
+    'read <file>',
+    'columns or branches as JSON (--columns A,B | --tree T --branches A,B, --entries START-STOP)'
+  ],
+  ['object <file> <name>', 'a stored histogram or graph'],
+  ['hepdata <file>', 'the tables of a HEPData submission']
+];
+
+export function createProgram(out: Output, err: Output): Command {
+  const program = new Command('opendata')
+    .description(
+      'CERN Open Data from the terminal: search the catalog, inspect and histogram event files.'
+    )
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride()
+    .showSuggestionAfterError();
+
+  const io: CommandIO = { out, err };
+  for (const register of COMMANDS) register(program, io);
+
+  for (const [usage, description] of PLANNED) {
+    const name = usage.split(' ')[0];
+    program
+      .command(usage)
+      .description(`${description} (not implemented yet)`)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new OpenDataError('E_UNSUPPORTED', `${name}: not implemented yet`);
+      });
+  }
+
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Every command takes --json. Errors print one line to stderr and exit 1; bad usage exits 2.',
+      '',
+      'Examples:',
+      '  opendata search higgs --size 5',
+      '  opendata hist data/events/Zmumu.csv --column M --bins 60 --range 60,120 --json'
+    ].join('\n')
+  );
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (the caller sets it, so piped output is flushed). */
+export async function main(
+  argv: string[] = process.argv,
+  out: Output = text => process.stdout.write(text),
+  err: Output = text => process.stderr.write(text)
+): Promise<number> {
+  const program = createProgram(out, err);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed why
+    const usage = e instanceof OpenDataError && e.code === 'E_USAGE';
+    const message = e instanceof Error ? e.message : String(e);
+    err(`opendata: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return usage ? 2 : 1;
+  }
+}
