@@ -2,6 +2,7 @@
 // module (`@opendata-lab/kernel-helpers/core`), so each piece has one implementation.
 export * from './errors';
 export * from './catalog-index';
+export * from './byte-source';
 export * from './catalog-search';
 export * from './histogram';
 export * from './plotly';

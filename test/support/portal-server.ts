@@ -1,0 +1,159 @@
+// A local stand-in for the CERN Open Data portal, for tests: loopback only, started and stopped by
+// each test file. Routes are added by modules that know the portal's answers (portal-api.ts for
+// /api/records, portal-files.ts for /eos/... files); faults are injected here, for any route.
+import http from 'http';
+import { AddressInfo } from 'net';
+
+export type Handler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  match: RegExpMatchArray
+) => void | Promise<void>;
+
+/** What goes wrong with a matching request, instead of (or while) serving it. */
+export type Fault =
+  | { kind: 'status'; status: number; body?: string } // e.g. 404, 500
+  | { kind: 'html-error' } // the portal's HTML error page with status 200 (a proxy's habit)
+  | { kind: 'reset'; afterBytes: number } // connection reset part-way through the body
+  | { kind: 'slow'; bytesPerChunk: number; delayMs: number } // the body trickles in
+  | { kind: 'wrong-bytes'; offset: number }; // one byte of the body flipped
+
+export interface RequestLog {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+interface FaultRule {
+  pattern: RegExp;
+  fault: Fault;
+  remaining: number;
+}
+
+export class PortalServer {
+  readonly requests: RequestLog[] = [];
+  private readonly _routes: Route[] = [];
+  private readonly _faults: FaultRule[] = [];
+  private readonly _server: http.Server;
+  private readonly _sockets = new Set<import('net').Socket>();
+
+  private constructor() {
+    this._server = http.createServer((req, res) => void this._handle(req, res));
+    this._server.on('connection', socket => {
+      this._sockets.add(socket);
+      socket.on('close', () => this._sockets.delete(socket));
+    });
+  }
+
+  static async start(): Promise<PortalServer> {
+    const server = new PortalServer();
+    await new Promise<void>(resolve => server._server.listen(0, '127.0.0.1', resolve));
+    return server;
+  }
+
+  get url(): string {
+    const { port } = this._server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  route(method: string, pattern: RegExp, handler: Handler): this {
+    this._routes.push({ method, pattern, handler });
+    return this;
+  }
+
+  /** The next `times` requests whose path matches `pattern` suffer `fault`. */
+  fault(pattern: RegExp, fault: Fault, times = 1): this {
+    this._faults.push({ pattern, fault, remaining: times });
+    return this;
+  }
+
+  clearFaults(): void {
+    this._faults.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this._sockets) socket.destroy();
+    await new Promise<void>(resolve => this._server.close(() => resolve()));
+  }
+
+  private async _handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const rule = this._faults.find(f => f.remaining > 0 && f.pattern.test(path));
+    if (rule) rule.remaining--;
+    const fault = rule?.fault;
+    if (fault?.kind === 'status') {
+      res
+        .writeHead(fault.status, { 'content-type': 'text/plain' })
+        .end(fault.body ?? `status ${fault.status}`);
+      return;
+    }
+    if (fault?.kind === 'html-error') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(PORTAL_ERROR_PAGE);
+      return;
+    }
+    for (const route of this._routes) {
+      const match = route.method === req.method ? path.match(route.pattern) : null;
+      if (!match) continue;
+      try {
+        await route.handler(req, wrapBody(res, fault), match);
+      } catch (e) {
+        if (!res.headersSent) res.writeHead(500).end(String(e));
+      }
+      return;
+    }
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end('{"status": 404, "message": "Not found"}');
+  }
+}
+
+/** An HTML error page in the style of the portal's, served where a file's bytes were expected. */
+export const PORTAL_ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>CERN Open Data Portal</title></head><body>' +
+  '<h1>Something went wrong</h1><p>The server could not complete your request.</p></body></html>';
+
+/** Applies body-level faults (reset, slow, wrong bytes) to whatever a route writes. */
+function wrapBody(res: http.ServerResponse, fault: Fault | undefined): http.ServerResponse {
+  if (!fault || (fault.kind !== 'reset' && fault.kind !== 'slow' && fault.kind !== 'wrong-bytes'))
+    return res;
+  const chunks: Buffer[] = [];
+  const origWrite = res.write.bind(res);
+  const origEnd = res.end.bind(res);
+  res.write = ((chunk: unknown) => {
+    if (chunk != null) chunks.push(Buffer.from(chunk as Buffer));
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown) => {
+    if (chunk != null && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as Buffer));
+    const body = Buffer.concat(chunks);
+    void deliver(body);
+    return res;
+  }) as typeof res.end;
+
+  async function deliver(body: Buffer): Promise<void> {
+    if (fault!.kind === 'wrong-bytes') {
+      const copy = Buffer.from(body);
+      if (fault!.offset < copy.length) copy[fault!.offset] ^= 0xff;
+      origEnd(copy);
+    } else if (fault!.kind === 'reset') {
+      origWrite(body.subarray(0, fault!.afterBytes));
+      // Let the partial body reach the client, then drop the connection mid-response.
+      setTimeout(() => res.socket?.destroy(), 20);
+    } else if (fault!.kind === 'slow') {
+      for (let at = 0; at < body.length; at += fault!.bytesPerChunk) {
+        if (res.destroyed) return;
+        origWrite(body.subarray(at, at + fault!.bytesPerChunk));
+        await new Promise(r => setTimeout(r, fault!.delayMs));
+      }
+      origEnd();
+    }
+  }
+  return res;
+}
