@@ -49,8 +49,11 @@ $(STAMPS)/kernel: $(STAMPS)/npm $(STAMPS)/venv scripts/install-kernel.mjs
 
 setup: $(STAMPS)/extension $(STAMPS)/kernel
 
+# Root (containers, CI machines) must say so explicitly to Jupyter.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/01-zmumu-mass.ipynb
+	jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks/01-zmumu-mass.ipynb $(ALLOW_ROOT)
 
 chromium:
 	@test -x $(CHROMIUM) || { echo "Installing Debian's chromium for the UI tests"; \
