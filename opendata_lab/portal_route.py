@@ -1,0 +1,180 @@
+"""A server route that forwards the portal's record search and record API to the configured portal.
+
+The browser cannot call the portal itself (no CORS), so the Jupyter server fetches for it. This is
+never an open proxy: the host comes from the server's configuration only, the browser picks one of
+two path forms (`records/` and `records/<digits>`), query parameters are limited to the portal's
+search parameters, and only JSON answers of bounded size come back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode, urlsplit
+
+import tornado.web
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+from tornado.simple_httpclient import HTTPTimeoutError
+from traitlets import Float, Int, Unicode, validate
+from traitlets.config import Configurable
+
+ROUTE = "opendata-lab/portal/api/records"
+
+# The portal's search parameters (PORTAL.md): paging, sorting, the facet filters, and the flags.
+SEARCH_PARAMS = frozenset(
+    {
+        "q",
+        "page",
+        "size",
+        "sort",
+        "skip_files",
+        "ondemand",
+        "experiment",
+        "type",
+        "year",
+        "number_events",
+        "file_type",
+        "collision_energy",
+        "collision_type",
+        "keywords",
+        "category",
+    }
+)
+MAX_VALUE_LENGTH = 1000
+MAX_VALUES = 50
+JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+
+
+class OpenDataLab(Configurable):
+    """Settings of the opendata-lab server extension (`c.OpenDataLab.portal_url = ...`)."""
+
+    portal_url = Unicode(
+        "https://opendata.cern.ch",
+        help="The CERN Open Data portal the record API route forwards to (scheme and host only).",
+    ).tag(config=True)
+
+    timeout = Float(20.0, help="Seconds before a portal request is given up (504).").tag(config=True)
+
+    max_response_bytes = Int(
+        64 * 1024 * 1024, help="Largest portal answer passed on; a larger one is refused (502)."
+    ).tag(config=True)
+
+    @validate("portal_url")
+    def _check_portal_url(self, proposal):
+        parts = urlsplit(proposal["value"])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"OpenDataLab.portal_url must be an http(s) URL, got {proposal['value']!r}")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError(f"OpenDataLab.portal_url must be a plain base URL, got {proposal['value']!r}")
+        return proposal["value"].rstrip("/")
+
+
+class PortalRecordsHandler(APIHandler):
+    """`GET .../opendata-lab/portal/api/records/` (search) and `.../records/<recid>` (one record)."""
+
+    def initialize(self, config: OpenDataLab):
+        self.portal = config
+
+    def write_error(self, status_code, **kwargs):
+        # Always JSON, with the reason we gave (APIHandler would add a traceback in debug mode).
+        self.set_header("Content-Type", "application/json")
+        reason = kwargs.get("exc_info", (None, None))[1]
+        message = getattr(reason, "log_message", None) or self._reason
+        self.finish(json.dumps({"error": message, "status": status_code}))
+
+    def _refuse(self, status: int, message: str):
+        raise tornado.web.HTTPError(status, message)
+
+    def _check_path(self):
+        # The route regexes only match digits, but the raw path is checked too: no encoded
+        # characters, dot segments or doubled slashes may reach the portal in any form.
+        path = self.request.path
+        if "%" in path or "/." in path or "//" in path or "\\" in path:
+            self._refuse(400, "path not allowed")
+
+    def _search_query(self) -> str:
+        pairs = []
+        for name, values in self.request.query_arguments.items():
+            if name not in SEARCH_PARAMS:
+                self._refuse(400, f"query parameter {name!r} is not a portal search parameter")
+            for raw in values:
+                value = raw.decode("utf-8", "strict")
+                if len(value) > MAX_VALUE_LENGTH:
+                    self._refuse(400, f"query parameter {name!r} is longer than {MAX_VALUE_LENGTH} characters")
+                pairs.append((name, value))
+        if len(pairs) > MAX_VALUES:
+            self._refuse(400, f"more than {MAX_VALUES} query parameters")
+        return urlencode(pairs)
+
+    @tornado.web.authenticated
+    async def get(self, recid: str | None = None):
+        self._check_path()
+        if recid is None:
+            query = self._search_query()
+            url = f"{self.portal.portal_url}/api/records/" + (f"?{query}" if query else "")
+        else:
+            if self.request.query_arguments:
+                self._refuse(400, "a record request takes no query parameters")
+            url = f"{self.portal.portal_url}/api/records/{int(recid)}"
+        await self._forward(url)
+
+    async def _forward(self, url: str):
+        limit = self.portal.max_response_bytes
+        chunks: list[bytes] = []
+        declared: list[int] = []
+
+        def on_header(line: str):
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "content-length" and value.strip().isdigit():
+                declared.append(int(value))
+
+        request = HTTPRequest(
+            url,
+            method="GET",
+            headers={"Accept": "application/json"},
+            connect_timeout=self.portal.timeout,
+            request_timeout=self.portal.timeout,
+            follow_redirects=False,  # a redirect could name another host
+            header_callback=on_header,
+            streaming_callback=chunks.append,
+        )
+        where = urlsplit(self.portal.portal_url).netloc
+        # Its own client: max_body_size makes tornado drop a longer answer before buffering it.
+        client = AsyncHTTPClient(force_instance=True, max_body_size=limit)
+        try:
+            response = await client.fetch(request, raise_error=False)
+        except HTTPTimeoutError:
+            self._refuse(504, f"the portal at {where} did not answer within {self.portal.timeout:g} s")
+        except HTTPClientError as error:
+            if declared and declared[-1] > limit:
+                self._refuse(502, f"the portal at {where} answered more than {limit} bytes")
+            self._refuse(502, f"the portal at {where} failed: {error}")
+        except OSError as error:
+            self._refuse(502, f"cannot reach the portal at {where}: {error.strerror or error}")
+        finally:
+            client.close()
+        if response.code == 404:
+            self._refuse(404, "the portal has no such record")
+        if response.code != 200:
+            self._refuse(502, f"the portal at {where} answered HTTP {response.code}")
+        content_type = response.headers.get("Content-Type", "")
+        if not JSON_TYPE.match(content_type):
+            self._refuse(502, f"the portal at {where} answered {content_type or 'no content type'}, not JSON")
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(b"".join(chunks))
+
+
+def setup_handlers(serverapp) -> OpenDataLab:
+    config = OpenDataLab(parent=serverapp)
+    base = url_path_join(serverapp.web_app.settings["base_url"], ROUTE)
+    serverapp.web_app.add_handlers(
+        ".*$",
+        [
+            (base + r"/?", PortalRecordsHandler, {"config": config}),
+            (base + r"/([0-9]{1,10})", PortalRecordsHandler, {"config": config}),
+        ],
+    )
+    return config

@@ -1,0 +1,124 @@
+"""A stand-in for the CERN Open Data portal's record API on 127.0.0.1, for tests.
+
+Serves real records from the shared fixtures in the API answer shape (PORTAL.md):
+`GET /api/records/<recid>` → `{id, created, updated, links, metadata}` and
+`GET /api/records/?...` → `{hits: {hits: [...], total}, links, aggregations}`. A few recids that no
+real record uses misbehave on purpose (see FAULTS). Every request is recorded in `requests`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "records" / "fixtures"
+
+# recid → what the stand-in does instead of answering.
+FAULTS = {
+    "9000001": "html",  # the portal's HTML error page with status 200
+    "9000002": "slow",  # no answer before the route's timeout
+    "9000003": "huge",  # more bytes than the route passes on
+    "9000004": "redirect",  # a redirect to another host
+    "9000005": "error",  # HTTP 500
+}
+
+
+def load_records(*names: str) -> dict[str, dict]:
+    records = {}
+    for name in names:
+        for record in json.loads((FIXTURES / name).read_text(encoding="utf-8")):
+            records[str(record["recid"])] = record
+    return records
+
+
+def api_record(record: dict) -> dict:
+    recid = str(record["recid"])
+    return {
+        "id": int(recid),
+        "created": "2024-01-01T00:00:00+00:00",
+        "updated": "2024-01-01T00:00:00+00:00",
+        "links": {"self": f"/api/records/{recid}"},
+        "metadata": record,
+    }
+
+
+class PortalStandIn:
+    def __init__(self, records: dict[str, dict], slow_seconds: float = 3.0):
+        self.records = records
+        self.requests: list[str] = []
+        self.slow_seconds = slow_seconds
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                standin.requests.append(self.path)
+                standin.answer(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, handler: BaseHTTPRequestHandler):
+        parts = urlsplit(handler.path)
+        if parts.path == "/api/records/":
+            query = parse_qsl(parts.query)
+            size = int(dict(query).get("size", 10))
+            hits = [api_record(r) for r in self.records.values()]
+            body = {
+                "hits": {"hits": hits[:size], "total": len(hits)},
+                "links": {"self": handler.path},
+                "aggregations": {},
+            }
+            return self.send_json(handler, 200, body)
+        prefix = "/api/records/"
+        recid = parts.path[len(prefix):] if parts.path.startswith(prefix) else ""
+        fault = FAULTS.get(recid)
+        if fault == "html":
+            return self.send(handler, 200, "text/html; charset=utf-8", b"<html><body>Error</body></html>")
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+            return self.send_json(handler, 200, {})
+        if fault == "huge":
+            return self.send(handler, 200, "application/json", b'"' + b"x" * 3_000_000 + b'"')
+        if fault == "redirect":
+            handler.send_response(302)
+            handler.send_header("Location", "http://example.org/api/records/1")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if fault == "error":
+            return self.send_json(handler, 500, {"status": 500, "message": "Internal server error"})
+        record = self.records.get(recid)
+        if record is None:
+            return self.send_json(handler, 404, {"status": 404, "message": "PID does not exist."})
+        return self.send_json(handler, 200, api_record(record))
+
+    def send_json(self, handler, status: int, body) -> None:
+        self.send(handler, status, "application/json", json.dumps(body).encode("utf-8"))
+
+    @staticmethod
+    def send(handler, status: int, content_type: str, data: bytes) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        try:
+            handler.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
