@@ -38,7 +38,8 @@ $(STAMPS)/build: $(STAMPS)/npm $(STAMPS)/venv $(JS_SOURCES)
 	npm run build
 	@touch $@
 
-$(STAMPS)/extension: $(STAMPS)/build pyproject.toml opendata_lab/__init__.py
+# pip install -e also installs the server extension's config (jupyter-config/ → etc/jupyter).
+$(STAMPS)/extension: $(STAMPS)/build pyproject.toml $(wildcard opendata_lab/*.py) $(wildcard jupyter-config/*/*.json)
 	$(VENV)/bin/python -m pip install --quiet --no-build-isolation --no-deps -e .
 	jupyter builder develop --overwrite .
 	@touch $@

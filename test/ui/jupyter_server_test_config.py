@@ -19,3 +19,8 @@ c.ServerApp.allow_root = True  # CI containers run as root
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 c.ServerApp.log_level = "WARN"
+# The opendata-lab server extension (portal record API route), pointed at a port where nothing
+# listens: the UI tests run offline and check the panel falls back to the bundled snapshot.
+c.ServerApp.jpserver_extensions.update({"opendata_lab": True})
+c.OpenDataLab.portal_url = "http://127.0.0.1:9"
+c.OpenDataLab.timeout = 2.0
