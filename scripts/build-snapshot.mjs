@@ -8,13 +8,20 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 
-const SHARDS = 64;
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
 const source = path.resolve(process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'records'));
 const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'catalog'));
+
+// The record → index conversion is the helpers' own (core/catalog-build.ts), also used by
+// `opendata --catalog DIR`: build the helpers first (npm run build:helpers).
+const require = createRequire(import.meta.url);
+const { CatalogBuilder } = require(
+  path.join(root, 'kernel-helpers', 'dist', 'core', 'catalog-build.js')
+);
 
 const readJson = f => JSON.parse(fs.readFileSync(f, 'utf8'));
 const jsonFiles = dir =>
@@ -26,118 +33,20 @@ const jsonFiles = dir =>
     : [];
 const gzipJson = value => zlib.gzipSync(Buffer.from(JSON.stringify(value)), { level: 9 });
 
-/** Plain text of the HTML in abstracts, for full-text search (display uses the sanitized HTML). */
-function plainText(html) {
-  return String(html ?? '')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function typeKeys(type) {
-  const primary = type?.primary ?? '';
-  const secondary = type?.secondary ?? [];
-  return secondary.length ? secondary.map(s => `${primary}::${s}`) : primary ? [primary] : [];
-}
-
-function years(dates) {
-  const ys = new Set();
-  for (const d of dates ?? []) {
-    // date_created holds "YYYY" and, for a few records, ranges such as "2010-2011".
-    const m = String(d).match(/\d{4}/g) ?? [];
-    if (m.length === 2) for (let y = +m[0]; y <= +m[1]; y++) ys.add(y);
-    else m.forEach(y => ys.add(+y));
-  }
-  return [...ys].sort((a, b) => a - b);
-}
-
-const records = new Map();
+const builder = new CatalogBuilder();
 for (const f of jsonFiles(path.join(source, 'fixtures'))) {
-  for (const r of readJson(path.join(source, 'fixtures', f))) {
-    records.set(String(r.recid), { record: r, full: true });
-  }
+  builder.addFixtures(readJson(path.join(source, 'fixtures', f)), f);
 }
-// Skeleton files carry only recid, doi and title. Their file names say what they hold
-// ("cms-simulated-datasets-2016-part_NN.json"): CMS simulated datasets of one year.
 for (const f of jsonFiles(path.join(source, 'skeletons'))) {
-  const m = f.match(/^cms-simulated-datasets-(\d{4})/);
-  for (const r of readJson(path.join(source, 'skeletons', f))) {
-    const recid = String(r.recid);
-    if (records.has(recid)) continue;
-    const record = { ...r, recid };
-    if (m) {
-      record.experiment = ['CMS'];
-      record.type = { primary: 'Dataset', secondary: ['Simulated'] };
-      record.date_created = [m[1]];
-    }
-    records.set(recid, { record, full: false });
-  }
+  builder.addSkeletons(readJson(path.join(source, 'skeletons', f)), f);
 }
-
-const recids = [...records.keys()].sort((a, b) => Number(a) - Number(b));
-const col = () => [];
-const columns = {
-  recid: col(),
-  title: col(),
-  title_additional: col(),
-  doi: col(),
-  experiment: col(),
-  type: col(),
-  year: col(),
-  date_published: col(),
-  collision_energy: col(),
-  collision_type: col(),
-  file_type: col(),
-  keywords: col(),
-  category: col(),
-  number_events: col(),
-  number_files: col(),
-  size: col(),
-  availability: col(),
-  full: col(),
-  abstract: col()
-};
-const shards = Array.from({ length: SHARDS }, () => ({}));
-for (const recid of recids) {
-  const { record: r, full } = records.get(recid);
-  const dist = r.distribution ?? {};
-  columns.recid.push(recid);
-  columns.title.push(r.title ?? '');
-  columns.title_additional.push(r.title_additional ?? '');
-  columns.doi.push(r.doi ?? '');
-  columns.experiment.push(r.experiment ?? []);
-  columns.type.push(typeKeys(r.type));
-  columns.year.push(years(r.date_created));
-  columns.date_published.push(r.date_published ?? '');
-  columns.collision_energy.push(r.collision_information?.energy ?? '');
-  columns.collision_type.push(r.collision_information?.type ?? '');
-  columns.file_type.push(dist.formats ?? []);
-  columns.keywords.push(r.keywords ?? []);
-  columns.category.push(r.categories?.primary ?? '');
-  columns.number_events.push(dist.number_events ?? null);
-  columns.number_files.push(dist.number_files ?? null);
-  columns.size.push(dist.size ?? null);
-  columns.availability.push(dist.availability ?? '');
-  columns.full.push(full ? 1 : 0);
-  columns.abstract.push(plainText(r.abstract?.description));
-  if (full) shards[Number(recid) % SHARDS][recid] = r;
-}
+const { index, shards } = builder.build();
+const { columns } = index;
+const SHARDS = index.shards;
+const recids = columns.recid;
 
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'records'), { recursive: true });
-const index = {
-  format: 'opendata-lab/catalog-index',
-  version: 1,
-  shards: SHARDS,
-  count: recids.length,
-  columns
-};
 fs.writeFileSync(path.join(out, 'index.json.gz'), gzipJson(index));
 shards.forEach((shard, i) =>
   fs.writeFileSync(

@@ -7,3 +7,4 @@ export * from './node/catalog-file';
 export * from './node/csv';
 export * from './node/columns';
 export * from './node/display';
+export * from './node/catalog';

@@ -7,8 +7,7 @@ import {
   DATA_DIR_ENV,
   OpenDataError,
   findDataDir,
-  loadCatalogIndex,
-  searchSnapshot
+  loadCatalogIndex
 } from '../../kernel-helpers/src';
 
 const dataDir = path.join(__dirname, '..', '..', 'data');
@@ -58,17 +57,4 @@ test('loadCatalogIndex: missing directory is E_NOT_FOUND, a non-gzip file E_FORM
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-});
-
-test('searchSnapshot: title substring, case-insensitive, paged in recid order', () => {
-  const index = loadCatalogIndex();
-  const titles: string[] = snapshot.columns.title;
-  const matching = snapshot.columns.recid.filter((_: string, i: number) =>
-    titles[i].toLowerCase().includes('higgs')
-  );
-  const page2 = searchSnapshot(index, { query: 'HiGGs', page: 2, size: 7 });
-  expect(page2.total).toBe(matching.length);
-  expect(page2.hits.map(h => h.recid)).toEqual(matching.slice(7, 14));
-  expect(searchSnapshot(index).total).toBe(titles.length);
-  expect(codeOf(() => searchSnapshot(index, { page: 0 }))).toBe('E_USAGE');
 });

@@ -5,13 +5,13 @@ import { Command, CommanderError } from 'commander';
 import { OpenDataError } from '../core/errors';
 import { registerHist } from './hist';
 import { CommandIO, Output, RegisterCommand } from './io';
+import { registerRecord } from './record';
 import { registerSearch } from './search';
 
-const COMMANDS: RegisterCommand[] = [registerSearch, registerHist];
+const COMMANDS: RegisterCommand[] = [registerSearch, registerRecord, registerHist];
 
 /** Commands of DESIGN.md that are declared for --help but not built yet. */
 const PLANNED: [string, string][] = [
-  ['record <recid>', "a record's metadata, as the portal has it"],
   ['files <recid>', "a record's files (--expand file indexes, --protocol http|xrootd, --filter-*)"],
   ['cite <recid>', 'a citation: --format text|bibtex|csl-json|ris'],
   ['download <recid-or-uri>', 'download files into --dir, with --verify (adler32) and --retries'],

@@ -6,3 +6,6 @@ export * from './byte-source';
 export * from './catalog-search';
 export * from './histogram';
 export * from './plotly';
+export * from './catalog-build';
+export * from './catalog-source';
+export * from './portal-catalog';

@@ -11,18 +11,19 @@ import { readFileOrThrow } from './read-file';
  */
 export function loadCatalogIndex(catalogDir?: string): CatalogIndex {
   const file = path.join(catalogDir ?? path.join(findDataDir(), 'catalog'), 'index.json.gz');
-  const compressed = readFileOrThrow(file, 'catalog index');
-  let data: unknown;
+  return CatalogIndex.fromJSON(readGzipJson(file, 'catalog index'), file);
+}
+
+/** A gzip-compressed JSON file of the snapshot (index or shard); failures name the file. */
+export function readGzipJson(file: string, what: string): unknown {
+  const compressed = readFileOrThrow(file, what);
   try {
-    data = JSON.parse(zlib.gunzipSync(compressed).toString('utf8'));
+    return JSON.parse(zlib.gunzipSync(compressed).toString('utf8'));
   } catch (err) {
     throw new OpenDataError(
       'E_FORMAT',
       `${file}: not gzip-compressed JSON (${(err as Error).message})`,
-      {
-        cause: err
-      }
+      { cause: err }
     );
   }
-  return CatalogIndex.fromJSON(data, file);
 }

@@ -1,0 +1,238 @@
+// The live portal's REST API as a CatalogSource (PORTAL.md: /api/records/?q=&page=&size=&sort=&<facet>=…,
+// /api/records/<recid>). Browser-safe: the caller injects fetch (the global one by default).
+import { CatalogRecord, typeKeys, years } from './catalog-build';
+import type { RecordSummary } from './catalog-index';
+import {
+  FACET_NAMES,
+  FacetBucket,
+  FacetCounts,
+  FacetName,
+  SearchOptions,
+  SearchResult,
+  SORT_ORDERS
+} from './catalog-search';
+import { CatalogSource, RecordKey, normalizeDoi, uniqueTitle } from './catalog-source';
+import { OpenDataError } from './errors';
+
+/** The part of a fetch Response the portal source reads. */
+export interface FetchResponseLike {
+  ok: boolean;
+  status: number;
+  statusText?: string;
+  text(): Promise<string>;
+}
+
+/** `fetch` or anything with its shape (a proxying fetch in the browser, a stub in tests). */
+export type FetchLike = (
+  url: string,
+  init?: { signal?: AbortSignal; headers?: Record<string, string> }
+) => Promise<FetchResponseLike>;
+
+export interface PortalCatalogOptions {
+  /** Default: the global fetch. */
+  fetch?: FetchLike;
+  /** Abort a request (headers and body) after this long; default 30 s. */
+  timeoutMs?: number;
+}
+
+export const PORTAL_URL = 'https://opendata.cern.ch';
+
+/** The portal stops returning search results after the first 10,000. */
+export const PORTAL_RESULT_CAP = 10_000;
+
+export class PortalCatalog implements CatalogSource {
+  readonly name: string;
+  private readonly _base: string;
+  private readonly _fetch: FetchLike;
+  private readonly _timeoutMs: number;
+
+  constructor(baseUrl: string = PORTAL_URL, options: PortalCatalogOptions = {}) {
+    this._base = baseUrl.replace(/\/+$/, '');
+    this.name = this._base;
+    const f = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
+    if (!f) throw new OpenDataError('E_UNSUPPORTED', 'no fetch available to reach the portal');
+    this._fetch = f;
+    this._timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** The search URL for a query, one parameter per facet value (`type=Dataset::Collision`). */
+  searchUrl(text = '', options: SearchOptions = {}): string {
+    const page = options.page ?? 1;
+    const size = options.size ?? 10;
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `page and size must be positive integers (got page ${page}, size ${size})`
+      );
+    }
+    if (page * size > PORTAL_RESULT_CAP) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `${this.name}: the portal returns only the first ${PORTAL_RESULT_CAP} results (page ${page} of size ${size} is past them); narrow the search`
+      );
+    }
+    if (options.sort !== undefined && !SORT_ORDERS.includes(options.sort)) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `unknown sort "${options.sort}": expected one of ${SORT_ORDERS.join(', ')}`
+      );
+    }
+    const params = new URLSearchParams();
+    params.set('q', text);
+    params.set('page', String(page));
+    params.set('size', String(size));
+    if (options.sort) params.set('sort', options.sort);
+    for (const facet of FACET_NAMES) {
+      const v = options[facet];
+      for (const value of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+        params.append(facet, String(value));
+      }
+    }
+    if (options.ondemand) params.set('ondemand', 'true');
+    return `${this._base}/api/records/?${params}`;
+  }
+
+  async search(text?: string, options: SearchOptions = {}): Promise<SearchResult> {
+    const url = this.searchUrl(text, options);
+    const body = (await this._json(url)) as PortalSearchAnswer;
+    const hits = body?.hits?.hits;
+    const rawTotal = body?.hits?.total;
+    const total = typeof rawTotal === 'number' ? rawTotal : rawTotal?.value;
+    if (!Array.isArray(hits) || typeof total !== 'number') {
+      throw new OpenDataError(
+        'E_FORMAT',
+        `${url}: not a portal search answer (no hits.hits/hits.total)`
+      );
+    }
+    return {
+      total,
+      page: options.page ?? 1,
+      size: options.size ?? 10,
+      hits: hits.map(h => summaryOf(metadataOf(h, url))),
+      facets: facetsOf(body.aggregations ?? {})
+    };
+  }
+
+  async get(recid: string | number): Promise<CatalogRecord> {
+    const url = `${this._base}/api/records/${encodeURIComponent(String(recid).trim())}`;
+    return metadataOf(await this._json(url, `record ${recid}`), url);
+  }
+
+  async lookup(key: RecordKey): Promise<CatalogRecord> {
+    if ('recid' in key) return this.get(key.recid);
+    // A field query narrows the search; the exact comparison is ours (the portal's is analysed text).
+    const [field, value] = 'doi' in key ? ['doi', key.doi] : ['title', key.title];
+    const q = `${field}:"${value.replace(/["\\]/g, '\\$&')}"`;
+    const found = await this.search(q, { size: 100 });
+    if ('doi' in key) {
+      const hit = found.hits.find(h => normalizeDoi(h.doi) === normalizeDoi(key.doi));
+      if (!hit) {
+        throw new OpenDataError('E_NOT_FOUND', `no record with DOI ${key.doi} at ${this.name}`);
+      }
+      return this.get(hit.recid);
+    }
+    const recids = found.hits.filter(h => h.title === key.title).map(h => h.recid);
+    return this.get(recids[uniqueTitle(key.title, recids, this.name)]);
+  }
+
+  /** GETs JSON; network failures and timeouts are E_NETWORK, 404 E_NOT_FOUND, a non-JSON body E_FORMAT. */
+  private async _json(url: string, what = url): Promise<unknown> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this._timeoutMs);
+    let status: number;
+    let ok: boolean;
+    let text: string;
+    try {
+      const res = await this._fetch(url, {
+        signal: controller.signal,
+        headers: { accept: 'application/json' }
+      });
+      status = res.status;
+      ok = res.ok;
+      text = await res.text();
+    } catch (err) {
+      const reason = controller.signal.aborted
+        ? `no answer within ${this._timeoutMs / 1000} s`
+        : describe(err);
+      throw new OpenDataError('E_NETWORK', `${url}: ${reason}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    if (status === 404) {
+      throw new OpenDataError('E_NOT_FOUND', `${what}: not found (404 from ${url})`);
+    }
+    if (!ok) throw new OpenDataError('E_NETWORK', `${url}: HTTP ${status}`);
+    try {
+      return JSON.parse(text);
+    } catch {
+      const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
+      throw new OpenDataError(
+        'E_FORMAT',
+        `${url}: expected JSON, got "${start}${text.length > 40 ? '…' : ''}"`
+      );
+    }
+  }
+}
+
+interface PortalBucket {
+  key: string | number;
+  doc_count: number;
+  subtype?: { buckets?: PortalBucket[] };
+}
+
+interface PortalSearchAnswer {
+  hits?: { hits?: unknown[]; total?: number | { value: number } };
+  aggregations?: Record<string, { buckets?: PortalBucket[] }>;
+}
+
+function metadataOf(answer: unknown, url: string): CatalogRecord {
+  const metadata = (answer as { metadata?: CatalogRecord } | null)?.metadata;
+  if (!metadata || typeof metadata !== 'object' || metadata.recid == null) {
+    throw new OpenDataError('E_FORMAT', `${url}: not a portal record (no metadata.recid)`);
+  }
+  return { ...metadata, recid: String(metadata.recid) };
+}
+
+function summaryOf(r: CatalogRecord): RecordSummary {
+  const dist = (r.distribution ?? {}) as Record<string, number | undefined>;
+  return {
+    recid: r.recid,
+    title: r.title ?? '',
+    doi: (r.doi as string) ?? '',
+    experiment: (r.experiment as string[]) ?? [],
+    type: typeKeys(r.type),
+    year: years(r.date_created),
+    date_published: (r.date_published as string) ?? '',
+    number_events: dist.number_events ?? null,
+    number_files: dist.number_files ?? null,
+    size: dist.size ?? null,
+    full: true
+  };
+}
+
+// The portal names the events facet `event_number` in some versions.
+const AGGREGATION_NAMES: Record<string, FacetName> = { event_number: 'number_events' };
+
+/** Aggregations → facet counts in our shape; the nested type facet is flattened to `Primary::Secondary` keys. */
+function facetsOf(aggregations: Record<string, { buckets?: PortalBucket[] }>): FacetCounts {
+  const facets: FacetCounts = {};
+  for (const [name, agg] of Object.entries(aggregations)) {
+    const facet = AGGREGATION_NAMES[name] ?? (name as FacetName);
+    if (!FACET_NAMES.includes(facet) || !Array.isArray(agg?.buckets)) continue;
+    const out: FacetBucket[] = [];
+    for (const b of agg.buckets) {
+      out.push({ key: String(b.key), count: b.doc_count });
+      for (const s of b.subtype?.buckets ?? []) {
+        out.push({ key: `${b.key}::${s.key}`, count: s.doc_count });
+      }
+    }
+    facets[facet] = out;
+  }
+  return facets;
+}
+
+function describe(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e?.cause?.code ?? e?.cause?.message;
+  return cause ? `${e.message} (${cause})` : String(e?.message ?? err);
+}

@@ -1,0 +1,331 @@
+// The catalog search engine and the local sources, checked against brute-force counts this test
+// computes itself from the real portal fixtures in ../shared/data/records.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  CatalogSource,
+  IndexedCatalog,
+  OpenDataError,
+  catalog,
+  fixtureCatalog,
+  openCatalogDir
+} from '../../kernel-helpers/src';
+
+const RECORDS = path.join(__dirname, '..', '..', '..', 'shared', 'data', 'records');
+const FIXTURES = path.join(RECORDS, 'fixtures');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw portal JSON, read field by field
+type Rec = { recid: string; title: string; [k: string]: any };
+const records: Rec[] = fs
+  .readdirSync(FIXTURES)
+  .filter(f => f.endsWith('.json'))
+  .flatMap(f => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
+
+// Independent facet values of a raw record (the portal's fields, PORTAL.md).
+const facetValues: Record<string, (r: Rec) => string[]> = {
+  experiment: r => r.experiment ?? [],
+  type: r => {
+    const p = r.type?.primary;
+    const s: string[] = r.type?.secondary ?? [];
+    return p ? [p, ...s.map(x => `${p}::${x}`)] : [];
+  },
+  year: r => {
+    const ys = new Set<string>();
+    for (const d of r.date_created ?? []) {
+      const m = String(d).match(/\d{4}/g) ?? [];
+      if (m.length === 2) for (let y = +m[0]; y <= +m[1]; y++) ys.add(String(y));
+      else m.forEach(y => ys.add(y));
+    }
+    return [...ys];
+  },
+  collision_energy: r => (r.collision_information?.energy ? [r.collision_information.energy] : []),
+  file_type: r => r.distribution?.formats ?? []
+};
+
+function bruteCounts(
+  facet: string,
+  pass: (r: Rec, except: string) => boolean
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    if (!pass(r, facet)) continue;
+    for (const v of new Set(facetValues[facet](r))) counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const asMap = (buckets: { key: string; count: number }[] | undefined) =>
+  new Map((buckets ?? []).map(b => [b.key, b.count]));
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(OpenDataError);
+    return (err as OpenDataError).code;
+  }
+  throw new Error('expected an OpenDataError');
+}
+
+// Words of a record's searchable text, split and stripped independently of the helpers.
+function words(r: Rec): Set<string> {
+  const text = [
+    r.title,
+    r.title_additional,
+    r.doi,
+    r.recid,
+    ...(r.keywords ?? []),
+    String(r.abstract?.description ?? '').replace(/<[^>]*>/g, ' ')
+  ]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  return new Set(text.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+}
+
+let fixtures: IndexedCatalog;
+beforeAll(() => {
+  fixtures = fixtureCatalog(FIXTURES);
+});
+
+describe('facets, computed the portal way', () => {
+  test('each facet applies every other active filter but not its own', async () => {
+    const filters = { experiment: ['CMS'], type: 'Dataset::Collision', year: '2011--2012' };
+    const pass = (r: Rec, except: string) =>
+      (except === 'experiment' || facetValues.experiment(r).includes('CMS')) &&
+      (except === 'type' || facetValues.type(r).includes('Dataset::Collision')) &&
+      (except === 'year' || facetValues.year(r).some(y => +y >= 2011 && +y <= 2012));
+    const result = await fixtures.search('', { ...filters, size: 5 });
+    expect(result.total).toBe(records.filter(r => pass(r, '')).length);
+    expect(result.total).toBeGreaterThan(0);
+    for (const facet of ['experiment', 'type', 'year', 'collision_energy', 'file_type']) {
+      expect({ facet, counts: asMap(result.facets[facet as 'year']) }).toEqual({
+        facet,
+        counts: bruteCounts(facet, pass)
+      });
+    }
+    // The own-facet rule: the experiment facet still offers other experiments.
+    expect(asMap(result.facets.experiment).size).toBeGreaterThan(1);
+  });
+
+  test('values of one facet are alternatives; a year range includes both ends', async () => {
+    const cms = (await fixtures.search('', { experiment: 'CMS' })).total;
+    const alice = (await fixtures.search('', { experiment: 'ALICE' })).total;
+    const both = await fixtures.search('', { experiment: ['CMS', 'ALICE'] });
+    const either = records.filter(
+      r => r.experiment.includes('CMS') || r.experiment.includes('ALICE')
+    );
+    expect(both.total).toBe(either.length);
+    expect(both.total).toBeGreaterThan(Math.max(cms, alice));
+    expect(cms).toBe(records.filter(r => r.experiment.includes('CMS')).length);
+    const y2011 = (await fixtures.search('', { year: '2011' })).total;
+    const y2012 = (await fixtures.search('', { year: '2012' })).total;
+    const range = (await fixtures.search('', { year: '2011--2012' })).total;
+    const inBoth = records.filter(
+      r => facetValues.year(r).includes('2011') && facetValues.year(r).includes('2012')
+    ).length;
+    expect(range).toBe(y2011 + y2012 - inBoth);
+  });
+
+  test('type filters by primary or by Primary::Secondary', async () => {
+    const dataset = await fixtures.search('', { type: 'Dataset' });
+    expect(dataset.total).toBe(records.filter(r => r.type.primary === 'Dataset').length);
+    const sub = await fixtures.search('', { type: 'Dataset::Derived' });
+    expect(sub.total).toBe(
+      records.filter(r => r.type.primary === 'Dataset' && r.type.secondary?.includes('Derived'))
+        .length
+    );
+    // The type facet lists each primary, then its subtypes.
+    const keys = dataset.facets.type!.map(b => b.key);
+    expect(keys.indexOf('Dataset')).toBeLessThan(keys.indexOf('Dataset::Collision'));
+  });
+
+  test('number_events ranges', async () => {
+    const withEvents = records.filter(r => r.distribution?.number_events != null);
+    const lo = 1000;
+    const hi = 99_999;
+    const got = await fixtures.search('', { number_events: `${lo}--${hi}` });
+    expect(got.total).toBe(
+      withEvents.filter(
+        r => r.distribution.number_events >= lo && r.distribution.number_events <= hi
+      ).length
+    );
+    const open = await fixtures.search('', { number_events: '1000000--' });
+    expect(open.total).toBe(withEvents.filter(r => r.distribution.number_events >= 1e6).length);
+    const bucketSum = (await fixtures.search('')).facets.number_events!.reduce(
+      (s, b) => s + b.count,
+      0
+    );
+    expect(bucketSum).toBe(withEvents.length);
+    expect(await codeOf(fixtures.search('', { number_events: 'many' }))).toBe('E_USAGE');
+  });
+});
+
+describe('free text', () => {
+  test('every word must occur (AND), across title, abstract, DOI, keywords', async () => {
+    const query = ['higgs', 'lepton'];
+    const expected = records.filter(r => query.every(w => words(r).has(w))).map(r => r.recid);
+    const got = await fixtures.search('Higgs lepton ', { size: 1000 });
+    expect(got.total).toBe(expected.length);
+    expect(got.hits.map(h => h.recid).sort()).toEqual(expected.sort());
+  });
+
+  test('the last word is a prefix while typing, unless followed by a space', async () => {
+    const expected = records.filter(r => {
+      const ws = [...words(r)];
+      return ws.includes('higgs') && ws.some(w => w.startsWith('lept'));
+    });
+    expect((await fixtures.search('higgs lept')).total).toBe(expected.length);
+    expect(expected.length).toBeGreaterThan(0);
+    expect((await fixtures.search('higgs lept ')).total).toBe(
+      records.filter(r => words(r).has('higgs') && words(r).has('lept')).length
+    );
+  });
+
+  test('a DOI or a recid finds its record', async () => {
+    const r5500 = records.find(r => r.recid === '5500')!;
+    const byDoi = await fixtures.search(r5500.doi);
+    expect(byDoi.hits[0].recid).toBe('5500');
+    expect(byDoi.total).toBe(1);
+    expect((await fixtures.search('5500 ')).hits.map(h => h.recid)).toContain('5500');
+  });
+
+  test('best match ranks title hits over abstract-only hits', async () => {
+    const got = await fixtures.search('dimuon ', { size: 10_000 });
+    const inTitle = got.hits.map(h =>
+      h.title
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u)
+        .includes('dimuon')
+    );
+    const firstNonTitle = inTitle.indexOf(false);
+    expect(firstNonTitle).toBeGreaterThan(0);
+    expect(inTitle.slice(firstNonTitle).every(x => !x)).toBe(true);
+  });
+});
+
+describe('sort and pages', () => {
+  test('mostrecent by date_published then recid; title and title_desc are mirror orders', async () => {
+    const recent = await fixtures.search('', {
+      experiment: 'ALICE',
+      sort: 'mostrecent',
+      size: 500
+    });
+    for (let i = 1; i < recent.hits.length; i++) {
+      const [a, b] = [recent.hits[i - 1], recent.hits[i]];
+      expect(a.date_published >= b.date_published).toBe(true);
+      if (a.date_published === b.date_published) expect(+a.recid).toBeGreaterThan(+b.recid);
+    }
+    const up = await fixtures.search('', { experiment: 'ALICE', sort: 'title', size: 500 });
+    const down = await fixtures.search('', { experiment: 'ALICE', sort: 'title_desc', size: 500 });
+    expect(up.hits.map(h => h.recid)).toEqual(down.hits.map(h => h.recid).reverse());
+    const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+    for (let i = 1; i < up.hits.length; i++) {
+      expect(collator.compare(up.hits[i - 1].title, up.hits[i].title)).toBeLessThanOrEqual(0);
+    }
+    // Without a query the default is mostrecent; with one, bestmatch.
+    expect((await fixtures.search('', { experiment: 'ALICE', size: 500 })).hits).toEqual(
+      recent.hits
+    );
+  });
+
+  test('pages tile the result; past the end is empty; page 0 is a usage error', async () => {
+    const all = await fixtures.search('muon', { size: 30 });
+    const pages = [1, 2, 3].map(page => fixtures.search('muon', { page, size: 10 }));
+    const tiled = (await Promise.all(pages)).flatMap(p => p.hits);
+    expect(tiled.map(h => h.recid)).toEqual(all.hits.map(h => h.recid));
+    const past = await fixtures.search('muon', { page: 10_000, size: 10 });
+    expect(past.hits).toEqual([]);
+    expect(past.total).toBe(all.total);
+    expect(await codeOf(fixtures.search('', { page: 0 }))).toBe('E_USAGE');
+    expect(await codeOf(fixtures.search('', { sort: 'newest' as 'title' }))).toBe('E_USAGE');
+  });
+
+  test('on-tape datasets are hidden unless asked for', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-ondemand-'));
+    try {
+      const some = records.filter(r => r.distribution).slice(0, 3);
+      const onTape = {
+        ...some[0],
+        distribution: { ...some[0].distribution, availability: 'ondemand' }
+      };
+      fs.writeFileSync(path.join(tmp, 'a.json'), JSON.stringify([onTape, ...some.slice(1)]));
+      const cat = fixtureCatalog(tmp);
+      expect((await cat.search('')).total).toBe(2);
+      expect((await cat.search('', { ondemand: true })).total).toBe(3);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lookup', () => {
+  const r5500 = records.find(r => r.recid === '5500')!;
+
+  test.each<[string, () => Promise<CatalogSource>]>([
+    ['fixtures', async () => fixtures],
+    ['bundled snapshot', () => catalog()]
+  ])('%s: by recid, DOI (any case) and exact title', async (_name, open) => {
+    const cat = await open();
+    expect((await cat.get(5500)).doi).toBe(r5500.doi);
+    expect((await cat.lookup({ doi: r5500.doi.toLowerCase() })).recid).toBe('5500');
+    expect((await cat.lookup({ doi: `https://doi.org/${r5500.doi}` })).recid).toBe('5500');
+    expect((await cat.lookup({ title: r5500.title })).recid).toBe('5500');
+    expect(await codeOf(cat.get('999999999'))).toBe('E_NOT_FOUND');
+    expect(await codeOf(cat.lookup({ doi: '10.7483/OPENDATA.NONE' }))).toBe('E_NOT_FOUND');
+    // Titles shared by several records name them all instead of picking one.
+    const counts = new Map<string, number>();
+    records.forEach(r => counts.set(r.title, (counts.get(r.title) ?? 0) + 1));
+    const shared = [...counts].find(([, n]) => n > 1)![0];
+    expect(await codeOf(cat.lookup({ title: shared }))).toBe('E_USAGE');
+  });
+
+  test('the bundled snapshot holds every fixture and skeleton record', async () => {
+    const cat = (await catalog()) as IndexedCatalog;
+    const skeletons = fs
+      .readdirSync(path.join(RECORDS, 'skeletons'))
+      .flatMap(f => JSON.parse(fs.readFileSync(path.join(RECORDS, 'skeletons', f), 'utf8')));
+    const recids = new Set([...records, ...skeletons].map(r => String(r.recid)));
+    expect(cat.index.count).toBe(recids.size);
+    // A skeleton record is what the skeleton file carries.
+    const s = skeletons.find(k => !records.some(r => r.recid === String(k.recid)));
+    expect(await cat.get(s.recid)).toEqual({ recid: String(s.recid), title: s.title, doi: s.doi });
+    // A full record comes from its shard exactly as in the fixture.
+    expect(await cat.get('5500')).toEqual(r5500);
+    const cms2016 = await cat.search('', {
+      experiment: 'CMS',
+      type: 'Dataset::Simulated',
+      year: '2016'
+    });
+    expect(cms2016.total).toBeGreaterThanOrEqual(skeletons.length);
+  });
+});
+
+describe('--catalog directories', () => {
+  test('a temp dir of a few fixture files is searchable; the snapshot dir opens as a snapshot', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-fixtures-'));
+    try {
+      const files = ['cms-derived-csv-Run2011A.json', 'cms-higgs-4l-full.json'].filter(f =>
+        fs.existsSync(path.join(FIXTURES, f))
+      );
+      const picked = files.length === 2 ? files : fs.readdirSync(FIXTURES).slice(0, 2);
+      for (const f of picked) fs.copyFileSync(path.join(FIXTURES, f), path.join(tmp, f));
+      const raw = picked.flatMap(f => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
+      const cat = openCatalogDir(tmp);
+      expect((await cat.search('')).total).toBe(raw.length);
+      expect(await cat.get(raw[0].recid)).toEqual(raw[0]);
+      fs.writeFileSync(path.join(tmp, 'broken.json'), '{"recid": 1}');
+      expect(() => openCatalogDir(tmp)).toThrow(/broken\.json: not a JSON array/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    const snapshotDir = path.join(__dirname, '..', '..', 'data', 'catalog');
+    expect(openCatalogDir(snapshotDir).index.count).toBe(
+      ((await catalog()) as IndexedCatalog).index.count
+    );
+    expect(() => openCatalogDir(path.join(os.tmpdir(), 'no-such-catalog-dir'))).toThrow(
+      OpenDataError
+    );
+  });
+});
