@@ -5,6 +5,7 @@
 // Runs in a fresh Node process, so the load is a cold one as in a new kernel or CLI call.
 // Standalone: `node kernel-helpers/bench/search.bench.mjs` (after npm run build:helpers).
 import os from 'node:os';
+import process from 'node:process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round, runNode } from './lib.mjs';
@@ -115,5 +116,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     quick: false,
     log: m => process.stderr.write(`${m}\n`)
   };
-  run(ctx).then(rows => console.log(JSON.stringify(rows)));
+  run(ctx).then(rows => process.stdout.write(JSON.stringify(rows) + '\n'));
 }

@@ -82,8 +82,9 @@ describe('search', () => {
       );
     });
     expect(out.total).toBe(expected.length);
-    for (const facet of ['experiment', 'type', 'year'])
+    for (const facet of ['experiment', 'type', 'year']) {
       expect(out.facets[facet].length).toBeGreaterThan(0);
+    }
     for (const b of out.facets.experiment) expect(Object.keys(b).sort()).toEqual(['count', 'key']);
   });
 
