@@ -9,3 +9,4 @@ export * from './plotly';
 export * from './catalog-build';
 export * from './catalog-source';
 export * from './portal-catalog';
+export * from './loader-code';
