@@ -148,6 +148,7 @@ export class OpenDataBrowser extends SidePanel {
         list.className = 'odl-Browser-list';
         list.setAttribute('aria-label', trans.__('Records'));
         list.append(...page.hits.map(record => createRecordRow(record, trans)));
+        rovingFocus(list);
         node.replaceChildren(count, list);
         break;
       }
@@ -166,6 +167,39 @@ export namespace OpenDataBrowser {
     translator?: ITranslator;
     pageSize?: number;
   }
+}
+
+/** One row in the tab order; arrow keys, Home and End move focus between rows. */
+function rovingFocus(list: HTMLElement): void {
+  const rows = () => Array.from(list.children) as HTMLElement[];
+  const first = rows()[0];
+  if (first) {
+    first.tabIndex = 0;
+  }
+  list.addEventListener('keydown', event => {
+    const all = rows();
+    const current = all.indexOf(event.target as HTMLElement);
+    if (current < 0) {
+      return;
+    }
+    const next =
+      event.key === 'ArrowDown'
+        ? Math.min(current + 1, all.length - 1)
+        : event.key === 'ArrowUp'
+          ? Math.max(current - 1, 0)
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? all.length - 1
+              : -1;
+    if (next < 0) {
+      return;
+    }
+    event.preventDefault();
+    all[current].tabIndex = -1;
+    all[next].tabIndex = 0;
+    all[next].focus();
+  });
 }
 
 /** A live region, so screen readers hear loading, counts and errors. */

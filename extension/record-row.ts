@@ -8,6 +8,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 export function createRecordRow(record: RecordSummary, trans: TranslationBundle): HTMLLIElement {
   const row = element('li', 'odl-RecordRow');
   row.dataset.recid = record.recid;
+  // Roving tabindex: the list makes one row tabbable and moves focus with the arrow keys.
+  row.tabIndex = -1;
+  row.setAttribute('aria-label', trans.__('Record %1: %2', record.recid, record.title));
 
   const title = element('div', 'odl-RecordRow-title', record.title);
   title.title = record.title;

@@ -1,0 +1,94 @@
+import {
+  citationCsl,
+  formatCitation,
+  loaderLanguageOf,
+  type CitableRecord,
+  type CitationFormat,
+  type LoaderCell,
+  type LoaderLanguage
+} from '@opendata-lab/kernel-helpers/core';
+import type { INotebookModel, Notebook } from '@jupyterlab/notebook';
+import type { PartialJSONObject } from '@lumino/coreutils';
+
+/** The kernel a notebook runs, as much as is known without starting it. */
+export interface IKernelInfo {
+  /** Kernelspec name, e.g. `tslab`, `python3`. */
+  name?: string;
+  /** Kernelspec language, e.g. `typescript`, `python`. */
+  language?: string;
+}
+
+/**
+ * The loader language for a kernel: a per-kernel override from the settings first, then the
+ * kernelspec's language, then its name. Null when neither TypeScript nor Python fits.
+ */
+export function loaderLanguageFor(
+  kernel: IKernelInfo,
+  overrides: Record<string, string> = {}
+): LoaderLanguage | null {
+  const override = kernel.name !== undefined ? overrides[kernel.name] : undefined;
+  return (
+    loaderLanguageOf(override) ?? loaderLanguageOf(kernel.language) ?? loaderLanguageOf(kernel.name)
+  );
+}
+
+/** Inserts a cell below the active cell (explicitly as code or markdown) and makes it active. */
+function insertBelow(
+  notebook: Notebook,
+  cell: { cell_type: 'code' | 'markdown'; source: string; metadata?: PartialJSONObject }
+): number {
+  const model = notebook.model;
+  if (!model) {
+    throw new Error('the notebook has no model');
+  }
+  const index = Math.min(notebook.activeCellIndex + 1, model.cells.length);
+  model.sharedModel.insertCell(index, { ...cell, metadata: cell.metadata ?? {} });
+  notebook.activeCellIndex = index;
+  return index;
+}
+
+/** The loader as a code cell below the active one, with `opendata_lab: {recid, file}` metadata. */
+export function insertLoaderCell(notebook: Notebook, loader: LoaderCell): number {
+  return insertBelow(notebook, {
+    cell_type: 'code',
+    source: loader.source,
+    metadata: { ...loader.metadata }
+  });
+}
+
+export function insertMarkdownCell(notebook: Notebook, source: string): number {
+  return insertBelow(notebook, { cell_type: 'markdown', source });
+}
+
+/** Every recid the notebook's cells name in their `opendata_lab.recid` metadata, in cell order, once each. */
+export function recidsInNotebook(model: INotebookModel): string[] {
+  const seen = new Set<string>();
+  for (const cell of model.sharedModel.cells) {
+    const meta = cell.getMetadata('opendata_lab') as { recid?: unknown } | undefined;
+    const recid = meta?.recid;
+    if ((typeof recid === 'string' || typeof recid === 'number') && /^\d+$/.test(String(recid))) {
+      seen.add(String(recid));
+    }
+  }
+  return [...seen];
+}
+
+/** One bibliography of several records: entries one after another; CSL-JSON as one array. */
+export function bibliography(records: CitableRecord[], format: CitationFormat): string {
+  if (format === 'csl-json') {
+    return JSON.stringify(records.map(citationCsl), null, 2) + '\n';
+  }
+  return records.map(r => formatCitation(r, format)).join(format === 'text' ? '' : '\n');
+}
+
+/** A citation as a markdown cell: text as a paragraph, the others in a fenced block. */
+export function citationMarkdown(citation: string, format: CitationFormat): string {
+  if (format === 'text') {
+    return citation.trim().split('\n').join('\n\n');
+  }
+  const language = format === 'csl-json' ? 'json' : format;
+  // A fence longer than any backtick run in the citation, so no value can close it early.
+  const longest = Math.max(2, ...(citation.match(/`+/g) ?? []).map(run => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${citation.trimEnd()}\n${fence}`;
+}
