@@ -235,9 +235,11 @@ function typescriptLoader(fields: Fields, target: Target, portal: string): strin
     const tree = target.kind === 'sample' ? target.sample.tree : undefined;
     lines.push(
       `const file = await od.openROOT(${path});`,
-      tree ? `const tree = file.tree(${s(tree)});` : 'const tree = file.tree(file.trees[0].name);',
+      tree
+        ? `const tree = await file.tree(${s(tree)});`
+        : 'const tree = await file.tree(file.treeNames[0]);',
       'console.log(`${tree.entries} entries; branches: ${tree.branches.map(b => b.name).join(", ")}`);',
-      'const events = await tree.arrays();'
+      'const events = await tree.read();'
     );
   }
   return lines.join('\n');
