@@ -3,18 +3,27 @@
 // own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { OpenDataError } from '../core/errors';
+import { registerCite } from './cite';
+import { registerDownload } from './download';
+import { registerFiles } from './files';
 import { registerHist } from './hist';
 import { CommandIO, Output, RegisterCommand } from './io';
 import { registerRecord } from './record';
 import { registerSearch } from './search';
+import { registerVerify } from './verify';
 
-const COMMANDS: RegisterCommand[] = [registerSearch, registerRecord, registerHist];
+const COMMANDS: RegisterCommand[] = [
+  registerSearch,
+  registerRecord,
+  registerFiles,
+  registerCite,
+  registerDownload,
+  registerVerify,
+  registerHist
+];
 
 /** Commands of DESIGN.md that are declared for --help but not built yet. */
 const PLANNED: [string, string][] = [
-  ['files <recid>', "a record's files (--expand file indexes, --protocol http|xrootd, --filter-*)"],
-  ['cite <recid>', 'a citation: --format text|bibtex|csl-json|ris'],
-  ['download <recid-or-uri>', 'download files into --dir, with --verify (adler32) and --retries'],
   ['inspect <file>', 'what a ROOT, CSV or Arrow file holds: trees, branches, objects, columns'],
   [
     'read <file>',

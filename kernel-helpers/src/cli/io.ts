@@ -32,3 +32,11 @@ export function range(value: string): [number, number] {
 export function writeJSON(out: Output, value: unknown): void {
   out(JSON.stringify(value) + '\n');
 }
+
+export function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError('expected a non-negative integer.');
+  }
+  return n;
+}

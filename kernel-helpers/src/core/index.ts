@@ -9,4 +9,7 @@ export * from './plotly';
 export * from './catalog-build';
 export * from './catalog-source';
 export * from './portal-catalog';
+export * from './checksum';
+export * from './record-files';
+export * from './citation';
 export * from './loader-code';

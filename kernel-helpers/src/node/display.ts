@@ -33,20 +33,35 @@ const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 export function kernelDisplay(
   cache: Record<string, { exports?: unknown } | undefined> = require.cache
 ): RawDisplay {
+  const tslab = kernelTslab(cache);
+  if (tslab?.display) return tslab.display;
+  throw new OpenDataError(
+    'E_DISPLAY',
+    'show(): no running tslab kernel found to display in; call it from a tslab notebook cell, ' +
+      'or pass a display explicitly: show(figure, tslab.display)'
+  );
+}
+
+/** The part of tslab's public API the helpers use: its display and new (updatable) displays. */
+export interface KernelTslab {
+  display: RawDisplay;
+  newDisplay?: () => RawDisplay & { text(s: string): void };
+}
+
+/** The public API of the tslab instance running this kernel (see kernelDisplay), or null. */
+export function kernelTslab(
+  cache: Record<string, { exports?: unknown } | undefined> = require.cache
+): KernelTslab | null {
   for (const [file, mod] of Object.entries(cache)) {
     if (!mod || !JUPYTER_MODULE.test(file)) continue;
     const exports = mod.exports as { lastWriteDisplayData?: unknown } | null | undefined;
     if (typeof exports?.lastWriteDisplayData !== 'function') continue;
     // A path known only at run time, of a module already loaded: require, not import.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const publicApi = require(path.join(path.dirname(file), 'public.js')) as {
-      display?: RawDisplay;
-    };
-    if (publicApi.display && typeof publicApi.display.raw === 'function') return publicApi.display;
+    const publicApi = require(path.join(path.dirname(file), 'public.js')) as Partial<KernelTslab>;
+    if (publicApi.display && typeof publicApi.display.raw === 'function') {
+      return publicApi as KernelTslab;
+    }
   }
-  throw new OpenDataError(
-    'E_DISPLAY',
-    'show(): no running tslab kernel found to display in; call it from a tslab notebook cell, ' +
-      'or pass a display explicitly: show(figure, tslab.display)'
-  );
+  return null;
 }
