@@ -15,9 +15,26 @@ const record = shard['5200'];
 
 test.use({ autoGoto: true });
 
+/** What the tests reach on Galata's `window.jupyterapp`. */
+interface ILabWindow {
+  jupyterapp: {
+    commands: { execute(id: string, args: object): Promise<unknown> };
+    shell: {
+      currentWidget: {
+        content: {
+          model: { sharedModel: { cells: { getMetadata(key: string): unknown }[] } };
+        };
+      };
+    };
+  };
+}
+
 async function openRecord(page: import('@playwright/test').Page, recid: string): Promise<void> {
   await page.evaluate(
-    id => (window as any).jupyterapp.commands.execute('opendata:open-record', { recid: id }),
+    id =>
+      (window as unknown as ILabWindow).jupyterapp.commands.execute('opendata:open-record', {
+        recid: id
+      }),
     recid
   );
 }
@@ -64,7 +81,7 @@ test('insert the loader of a record into a tslab notebook and run it', async ({ 
     page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
   ).toHaveCount(0);
   const metadata = await page.evaluate(() => {
-    const nb = (window as any).jupyterapp.shell.currentWidget;
+    const nb = (window as unknown as ILabWindow).jupyterapp.shell.currentWidget;
     return nb.content.model.sharedModel.cells[1].getMetadata('opendata_lab');
   });
   expect(metadata).toEqual({ recid: '5200', file: '4mu_2012.csv' });
@@ -73,7 +90,7 @@ test('insert the loader of a record into a tslab notebook and run it', async ({ 
 test('cite a record as BibTeX into a markdown cell', async ({ page }) => {
   await page.notebook.createNew('cite.ipynb', { kernel: 'tslab' });
   await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('opendata:cite-record', {
+    (window as unknown as ILabWindow).jupyterapp.commands.execute('opendata:cite-record', {
       recid: '5200',
       format: 'bibtex',
       target: 'markdown'
