@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
 import { numericColumn } from '../node/columns';
-import { readCSV } from '../node/csv';
+import { readTableFile } from '../node/table-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 interface HistOptions {
@@ -14,18 +11,8 @@ interface HistOptions {
   json?: boolean;
 }
 
-function readTable(file: string) {
-  if (!fs.existsSync(file)) throw new OpenDataError('E_NOT_FOUND', `${file}: no such file`);
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv') return readCSV(file);
-  throw new OpenDataError(
-    'E_UNSUPPORTED',
-    `${file}: only CSV files can be read for now (got "${ext || 'no extension'}")`
-  );
-}
-
 function hist(file: string, options: HistOptions, { out }: CommandIO): void {
-  const table = readTable(file);
+  const table = readTableFile(file); // CSV or Arrow IPC
   const values = numericColumn(table, options.column, file);
   const weights =
     options.weight === undefined ? undefined : numericColumn(table, options.weight, file);
@@ -52,7 +39,7 @@ export const registerHist: RegisterCommand = (program, io) => {
   program
     .command('hist')
     .description('histogram a numeric column of a CSV file (ROOT convention: x >= HI is overflow)')
-    .argument('<file>', 'a .csv file with a header row')
+    .argument('<file>', 'a CSV (with a header row) or Arrow IPC (.arrow/.feather/.arrows) file')
     .requiredOption('--column <name>', 'the column to histogram')
     .requiredOption('--bins <n>', 'number of uniform bins', positiveInteger)
     .requiredOption('--range <lo,hi>', 'histogram range, e.g. 60,120', range)

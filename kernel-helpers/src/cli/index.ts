@@ -6,6 +6,7 @@ import { OpenDataError } from '../core/errors';
 import { registerCite } from './cite';
 import { registerDownload } from './download';
 import { registerFiles } from './files';
+import { registerHepdata } from './hepdata';
 import { registerHist } from './hist';
 import { CommandIO, Output, RegisterCommand } from './io';
 import { registerRecord } from './record';
@@ -19,7 +20,8 @@ const COMMANDS: RegisterCommand[] = [
   registerCite,
   registerDownload,
   registerVerify,
-  registerHist
+  registerHist,
+  registerHepdata
 ];
 
 /** Commands of DESIGN.md that are declared for --help but not built yet. */
@@ -29,8 +31,7 @@ const PLANNED: [string, string][] = [
     'read <file>',
     'columns or branches as JSON (--columns A,B | --tree T --branches A,B, --entries START-STOP)'
   ],
-  ['object <file> <name>', 'a stored histogram or graph'],
-  ['hepdata <file>', 'the tables of a HEPData submission']
+  ['object <file> <name>', 'a stored histogram or graph']
 ];
 
 export function createProgram(out: Output, err: Output): Command {

@@ -6,6 +6,8 @@ export * from './byte-source';
 export * from './catalog-search';
 export * from './histogram';
 export * from './plotly';
+export * from './physics';
+export * from './hepdata';
 export * from './catalog-build';
 export * from './catalog-source';
 export * from './portal-catalog';

@@ -1,5 +1,5 @@
 import { OpenDataError } from './errors';
-import type { HistogramLike } from './histogram';
+import type { Hist2D, HistogramLike } from './histogram';
 
 /** The mime type tslab's display sends and the extension's renderer draws. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
@@ -78,6 +78,54 @@ export function histogramFigure(
     showlegend: options.name !== undefined,
     xaxis: options.xTitle !== undefined ? { title: { text: options.xTitle } } : {},
     yaxis: { title: { text: options.yTitle ?? 'Entries' } }
+  };
+  if (options.title !== undefined) layout.title = { text: options.title };
+  return { data: [trace], layout };
+}
+
+/** A heatmap trace: x and y are bin edges (one more than z's columns / rows), z[iy][ix]. */
+export interface PlotlyHeatmapTrace {
+  type: 'heatmap';
+  x: number[];
+  y: number[];
+  z: number[][];
+  colorscale?: string;
+  name?: string;
+  hovertemplate?: string;
+}
+
+/** A Plotly figure of a 2-D histogram. */
+export interface PlotlyHeatmapFigure {
+  data: PlotlyHeatmapTrace[];
+  layout: PlotlyLayout;
+}
+
+/**
+ * A Plotly heatmap of a 2-D histogram (in-range cells; bin edges as the axes, so variable bins
+ * draw at their true widths). Its size depends on the bins only.
+ */
+export function histogram2DFigure(
+  h: Hist2D,
+  options: HistogramFigureOptions = {}
+): PlotlyHeatmapFigure {
+  const nx = h.x.bins;
+  const ny = h.y.bins;
+  const counts = h.counts;
+  const z: number[][] = [];
+  for (let iy = 0; iy < ny; iy++) z.push(Array.from(counts.subarray(iy * nx, (iy + 1) * nx)));
+  const trace: PlotlyHeatmapTrace = {
+    type: 'heatmap',
+    x: Array.from(h.x.edges),
+    y: Array.from(h.y.edges),
+    z,
+    colorscale: 'Viridis',
+    hovertemplate: 'x %{x}, y %{y}: %{z}<extra></extra>'
+  };
+  if (options.name !== undefined) trace.name = options.name;
+  const layout: PlotlyLayout = {
+    showlegend: false,
+    xaxis: options.xTitle !== undefined ? { title: { text: options.xTitle } } : {},
+    yaxis: options.yTitle !== undefined ? { title: { text: options.yTitle } } : {}
   };
   if (options.title !== undefined) layout.title = { text: options.title };
   return { data: [trace], layout };

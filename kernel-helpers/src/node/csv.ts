@@ -18,6 +18,8 @@ import { readFileOrThrow } from './read-file';
 export interface ReadCSVOptions {
   /** Field separator, one character (default `,`). */
   delimiter?: string;
+  /** Bytes read from the file per chunk (default 1 MiB); records may span chunks. */
+  chunkBytes?: number;
 }
 
 /** parseCSV's options: `source` names the input in error messages (a file path for readCSV). */
@@ -75,7 +77,14 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    return parseTwice(file, delimiter, size, parser => feedFile(fd, parser, file));
+    const chunk = options.chunkBytes ?? CHUNK_BYTES;
+    if (!Number.isInteger(chunk) || chunk < 1) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `CSV chunkBytes must be a positive integer (got ${chunk})`
+      );
+    }
+    return parseTwice(file, delimiter, size, parser => feedFile(fd, parser, file, chunk));
   } finally {
     fs.closeSync(fd);
   }
@@ -123,8 +132,8 @@ function parseTwice(
 }
 
 /** Feeds a file to the parser chunk by chunk, carrying an incomplete last record over. */
-function feedFile(fd: number, parser: CSVParser, file: string): void {
-  let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+function feedFile(fd: number, parser: CSVParser, file: string, chunkBytes: number): void {
+  let buf = Buffer.allocUnsafe(chunkBytes);
   let have = 0; // bytes of an unfinished record carried over at the start of buf
   let position = 0;
   for (;;) {

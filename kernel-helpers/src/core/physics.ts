@@ -1,0 +1,300 @@
+// Columns and physics on plain typed arrays: derived columns (invariant mass), selections (masks)
+// and per-event reductions of jagged columns. Browser-safe; one output array per call, nothing
+// allocated per value.
+import { Data, DataType, Float16, Vector } from 'apache-arrow';
+import { OpenDataError } from './errors';
+
+/** Numbers per element, or one number for all (e.g. the muon mass). */
+export type NumbersOrScalar = ArrayLike<number> | number;
+
+/** Four-momenta as energy and momentum components, one array per component. */
+export interface EPxPyPz {
+  E: ArrayLike<number>;
+  px: ArrayLike<number>;
+  py: ArrayLike<number>;
+  pz: ArrayLike<number>;
+}
+
+/** Four-momenta as transverse momentum, pseudorapidity, azimuth and mass. */
+export interface PtEtaPhiM {
+  pt: ArrayLike<number>;
+  eta: ArrayLike<number>;
+  phi: ArrayLike<number>;
+  mass: NumbersOrScalar;
+}
+
+function lengthOf(what: string, ...arrays: NumbersOrScalar[]): number {
+  let n = -1;
+  for (const a of arrays) {
+    if (typeof a === 'number') continue;
+    if (n >= 0 && a.length !== n) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `${what}: columns of different lengths (${n} and ${a.length})`
+      );
+    }
+    n = a.length;
+  }
+  return Math.max(n, 0);
+}
+
+const at = (a: NumbersOrScalar, i: number): number => (typeof a === 'number' ? a : a[i]);
+
+/** ROOT's TLorentzVector::M: sqrt(m²), or −sqrt(−m²) when rounding makes m² negative. */
+function massOf(e: number, px: number, py: number, pz: number): number {
+  const m2 = e * e - (px * px + py * py + pz * pz);
+  return m2 < 0 ? -Math.sqrt(-m2) : Math.sqrt(m2);
+}
+
+/** Invariant mass of two objects per element, from E/px/py/pz. */
+export function invariantMass(a: EPxPyPz, b: EPxPyPz): Float64Array {
+  const n = lengthOf('invariantMass', a.E, a.px, a.py, a.pz, b.E, b.px, b.py, b.pz);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = massOf(a.E[i] + b.E[i], a.px[i] + b.px[i], a.py[i] + b.py[i], a.pz[i] + b.pz[i]);
+  }
+  return out;
+}
+
+/** Invariant mass of two objects per element, from pt/eta/phi/mass (mass may be one number). */
+export function invariantMassPtEtaPhiM(a: PtEtaPhiM, b: PtEtaPhiM): Float64Array {
+  const n = lengthOf(
+    'invariantMassPtEtaPhiM',
+    a.pt,
+    a.eta,
+    a.phi,
+    a.mass,
+    b.pt,
+    b.eta,
+    b.phi,
+    b.mass
+  );
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const pt1 = a.pt[i];
+    const pt2 = b.pt[i];
+    const px = pt1 * Math.cos(a.phi[i]) + pt2 * Math.cos(b.phi[i]);
+    const py = pt1 * Math.sin(a.phi[i]) + pt2 * Math.sin(b.phi[i]);
+    const pz1 = pt1 * Math.sinh(a.eta[i]);
+    const pz2 = pt2 * Math.sinh(b.eta[i]);
+    const m1 = at(a.mass, i);
+    const m2 = at(b.mass, i);
+    const e1 = Math.sqrt(pt1 * pt1 + pz1 * pz1 + m1 * m1);
+    const e2 = Math.sqrt(pt2 * pt2 + pz2 * pz2 + m2 * m2);
+    out[i] = massOf(e1 + e2, px, py, pz1 + pz2);
+  }
+  return out;
+}
+
+/** A selection: 1 keeps the element, 0 drops it. */
+export type Mask = Uint8Array;
+
+/** The mask of elements for which `keep(value, index)` is true (NaN values included as given). */
+export function maskWhere(
+  values: ArrayLike<number>,
+  keep: (value: number, index: number) => boolean
+): Mask {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = keep(values[i], i) ? 1 : 0;
+  return out;
+}
+
+/** Elements kept by every mask. */
+export function maskAnd(...masks: Mask[]): Mask {
+  return combine('maskAnd', masks, (a, b) => a & b);
+}
+
+/** Elements kept by any mask. */
+export function maskOr(...masks: Mask[]): Mask {
+  return combine('maskOr', masks, (a, b) => a | b);
+}
+
+/** The complement of a mask. */
+export function maskNot(m: Mask): Mask {
+  return m.map(x => (x ? 0 : 1));
+}
+
+function combine(what: string, masks: Mask[], op: (a: number, b: number) => number): Mask {
+  if (masks.length === 0) throw new OpenDataError('E_USAGE', `${what}: no masks given`);
+  const n = lengthOf(what, ...masks);
+  const out = masks[0].slice();
+  for (const m of masks.slice(1)) for (let i = 0; i < n; i++) out[i] = op(out[i], m[i]);
+  return out;
+}
+
+/** The values a mask keeps, in order. */
+export function applyMask(values: ArrayLike<number>, m: Mask): Float64Array {
+  lengthOf('applyMask', values, m);
+  let kept = 0;
+  for (let i = 0; i < m.length; i++) kept += m[i] ? 1 : 0;
+  const out = new Float64Array(kept);
+  for (let i = 0, k = 0; i < m.length; i++) if (m[i]) out[k++] = values[i];
+  return out;
+}
+
+/**
+ * A jagged column: event i's values are values[offsets[i] .. offsets[i + 1]). What an Arrow
+ * List<number> column (a ROOT std::vector or leaf-count branch) holds, flattened to float64.
+ */
+export interface Jagged {
+  offsets: Int32Array;
+  values: Float64Array;
+}
+
+/** Values per event. */
+export function countPerEvent(j: Jagged): Int32Array {
+  const n = j.offsets.length - 1;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = j.offsets[i + 1] - j.offsets[i];
+  return out;
+}
+
+/** Values per event for which `keep` is true (e.g. muons with pt > 20). */
+export function countPerEventWhere(j: Jagged, keep: (value: number) => boolean): Int32Array {
+  const n = j.offsets.length - 1;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let k = j.offsets[i]; k < j.offsets[i + 1]; k++) if (keep(j.values[k])) c++;
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Sum per event (0 for an empty event). */
+export function sumPerEvent(j: Jagged): Float64Array {
+  return reduce(j, 0, (acc, x) => acc + x);
+}
+
+/** Maximum per event (NaN for an empty event). */
+export function maxPerEvent(j: Jagged): Float64Array {
+  return reduce(j, NaN, (acc, x) => (acc !== acc || x > acc ? x : acc));
+}
+
+/** Minimum per event (NaN for an empty event). */
+export function minPerEvent(j: Jagged): Float64Array {
+  return reduce(j, NaN, (acc, x) => (acc !== acc || x < acc ? x : acc));
+}
+
+function reduce(j: Jagged, empty: number, op: (acc: number, x: number) => number): Float64Array {
+  const n = j.offsets.length - 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let acc = empty;
+    for (let k = j.offsets[i]; k < j.offsets[i + 1]; k++) acc = op(acc, j.values[k]);
+    out[i] = acc;
+  }
+  return out;
+}
+
+/** The value at `index` in each event (NaN where the event has fewer), e.g. the leading jet. */
+export function nthPerEvent(j: Jagged, index: number): Float64Array {
+  const n = j.offsets.length - 1;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = j.offsets[i] + index;
+    out[i] = k < j.offsets[i + 1] ? j.values[k] : NaN;
+  }
+  return out;
+}
+
+/** List or LargeList (pyarrow and awkward write 64-bit offsets). */
+function isList(type: DataType): boolean {
+  return DataType.isList(type) || DataType.isLargeList(type);
+}
+
+/** Offsets of a list chunk as numbers (LargeList stores them as bigint). */
+const offsetsOf = (data: Data): ArrayLike<number | bigint> =>
+  data.valueOffsets as ArrayLike<number | bigint>;
+
+function isNumeric(type: DataType): boolean {
+  return DataType.isInt(type) || DataType.isFloat(type);
+}
+
+/** Leaf values of elements [start, end) of a chunk, lists descended; their count. */
+function leafCount(data: Data, start: number, end: number): number {
+  if (isList(data.type)) {
+    const o = offsetsOf(data);
+    return leafCount(data.children[0], Number(o[start]), Number(o[end]));
+  }
+  if (DataType.isFixedSizeList(data.type)) {
+    const size = data.type.listSize;
+    return leafCount(data.children[0], start * size, end * size);
+  }
+  return end - start;
+}
+
+/** Writes the leaf numbers of elements [start, end) of a chunk at out[at..]; returns the next at. */
+function leafNumbers(
+  data: Data,
+  start: number,
+  end: number,
+  out: Float64Array,
+  at: number,
+  name: string
+): number {
+  const type = data.type;
+  if (isList(type)) {
+    const o = offsetsOf(data);
+    return leafNumbers(data.children[0], Number(o[start]), Number(o[end]), out, at, name);
+  }
+  if (DataType.isFixedSizeList(type)) {
+    const size = type.listSize;
+    return leafNumbers(data.children[0], start * size, end * size, out, at, name);
+  }
+  if (DataType.isBool(type)) {
+    const v = new Vector([data]);
+    for (let i = start; i < end; i++) out[at++] = data.getValid(i) ? Number(v.get(i)) : NaN;
+    return at;
+  }
+  if (!isNumeric(type)) throw new OpenDataError('E_FORMAT', `${name} holds ${type}, not numbers`);
+  if (type instanceof Float16 || (DataType.isInt(type) && type.bitWidth === 64)) {
+    // stored as raw bits / bigint: go through the vector's own getter
+    const v = new Vector([data]);
+    for (let i = start; i < end; i++) out[at++] = Number(v.get(i) ?? NaN);
+    return at;
+  }
+  const values = data.values as ArrayLike<number>;
+  if (data.nullCount > 0) {
+    for (let i = start; i < end; i++) out[at++] = data.getValid(i) ? values[i] : NaN;
+  } else {
+    for (let i = start; i < end; i++) out[at++] = values[i];
+  }
+  return at;
+}
+
+/**
+ * A numeric Arrow column as float64 (nulls NaN, booleans 0/1). List and fixed-size list columns
+ * (jagged and array branches, nested too) are flattened, the histogram convention; `jagged()`
+ * keeps one level of structure.
+ */
+export function flatNumbers(column: Vector, name = 'column'): Float64Array {
+  let total = 0;
+  for (const data of column.data) total += leafCount(data, 0, data.length);
+  const out = new Float64Array(total);
+  let at = 0;
+  for (const data of column.data) at = leafNumbers(data, 0, data.length, out, at, name);
+  return out;
+}
+
+/** A List<number> Arrow column as offsets + flat float64 values (a null list is empty). */
+export function jagged(column: Vector, name = 'column'): Jagged {
+  if (!isList(column.type) || !isNumeric(column.type.children[0].type)) {
+    throw new OpenDataError('E_FORMAT', `${name} holds ${column.type}, not lists of numbers`);
+  }
+  const offsets = new Int32Array(column.length + 1);
+  const values = new Float64Array(flatNumbers(column, name).length);
+  let row = 0;
+  let at = 0;
+  for (const data of column.data) {
+    const o = offsetsOf(data);
+    for (let i = 0; i < data.length; i++) {
+      // a null list is empty
+      if (data.getValid(i)) {
+        at = leafNumbers(data.children[0], Number(o[i]), Number(o[i + 1]), values, at, name);
+      }
+      offsets[++row] = at;
+    }
+  }
+  return { offsets, values: at === values.length ? values : values.slice(0, at) };
+}
