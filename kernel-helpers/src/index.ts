@@ -18,3 +18,4 @@ export * from './node/download';
 export * from './node/file-byte-source';
 export * from './node/http-range';
 export * from './node/files';
+export * from './node/root';

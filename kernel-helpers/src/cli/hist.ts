@@ -1,21 +1,56 @@
+import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
 import { numericColumn } from '../node/columns';
 import { readTableFile } from '../node/table-file';
+import { flatValues, openROOT } from '../node/root';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 interface HistOptions {
-  column: string;
+  column?: string;
+  tree?: string;
+  branch?: string;
+  portal?: string;
   bins: number;
   range: [number, number];
   weight?: string;
   json?: boolean;
 }
 
-function hist(file: string, options: HistOptions, { out }: CommandIO): void {
-  const table = readTableFile(file); // CSV or Arrow IPC
-  const values = numericColumn(table, options.column, file);
-  const weights =
-    options.weight === undefined ? undefined : numericColumn(table, options.weight, file);
+/** ROOT: the branch (and weight branch) of a tree, jagged branches flattened. */
+async function rootValues(file: string, options: HistOptions) {
+  const root = await openROOT(file, { portal: options.portal });
+  try {
+    const tree = await root.tree(options.tree!);
+    const names = [options.branch!, ...(options.weight === undefined ? [] : [options.weight])];
+    const table = await tree.read(names);
+    const what = (n: string) => `${file}: tree ${options.tree}, branch ${n}`;
+    return {
+      values: flatValues(table.getChild(names[0])!, what(names[0])),
+      weights:
+        names[1] === undefined ? undefined : flatValues(table.getChild(names[1])!, what(names[1]))
+    };
+  } finally {
+    await root.close();
+  }
+}
+
+async function hist(file: string, options: HistOptions, { out }: CommandIO): Promise<void> {
+  const fromROOT = options.tree !== undefined || options.branch !== undefined;
+  if (
+    fromROOT === (options.column !== undefined) ||
+    (fromROOT && !(options.tree && options.branch))
+  ) {
+    throw new OpenDataError('E_USAGE', 'hist: give either --column C or --tree T --branch B');
+  }
+  let values: Float64Array;
+  let weights: Float64Array | undefined;
+  if (fromROOT) {
+    ({ values, weights } = await rootValues(file, options));
+  } else {
+    const table = readTableFile(file); // CSV or Arrow IPC
+    values = numericColumn(table, options.column!, file);
+    weights = options.weight === undefined ? undefined : numericColumn(table, options.weight, file);
+  }
   const h = new Hist1D(options.bins, options.range[0], options.range[1]).fill(values, weights);
   if (options.json) {
     writeJSON(out, h.toJSON());
@@ -23,7 +58,7 @@ function hist(file: string, options: HistOptions, { out }: CommandIO): void {
   }
   const edges = h.edges;
   const peak = Math.max(...h.counts, 0);
-  out(`${file}: ${options.column}, ${h.bins} bins in [${h.lo}, ${h.hi})\n`);
+  out(`${file}: ${options.column ?? options.branch}, ${h.bins} bins in [${h.lo}, ${h.hi})\n`);
   for (let i = 0; i < h.bins; i++) {
     const bar = peak > 0 ? '#'.repeat(Math.round((40 * h.counts[i]) / peak)) : '';
     out(
@@ -39,11 +74,17 @@ export const registerHist: RegisterCommand = (program, io) => {
   program
     .command('hist')
     .description('histogram a numeric column of a CSV file (ROOT convention: x >= HI is overflow)')
-    .argument('<file>', 'a CSV (with a header row) or Arrow IPC (.arrow/.feather/.arrows) file')
-    .requiredOption('--column <name>', 'the column to histogram')
+    .argument(
+      '<file>',
+      'a CSV (with a header row), Arrow IPC (.arrow/.feather/.arrows) or ROOT file'
+    )
+    .option('--column <name>', 'the column to histogram (CSV)')
+    .option('--tree <name>', 'the TTree of a ROOT file')
+    .option('--branch <name>', 'the branch to histogram (ROOT; jagged branches are flattened)')
+    .option('--portal <url>', 'where root://eospublic.cern.ch URIs are read from')
     .requiredOption('--bins <n>', 'number of uniform bins', positiveInteger)
     .requiredOption('--range <lo,hi>', 'histogram range, e.g. 60,120', range)
-    .option('--weight <column>', 'a column of per-row weights')
+    .option('--weight <column>', 'a column (or branch) of per-row weights')
     .option(
       '--json',
       'machine-readable output: {"edges", "counts", "underflow", "overflow", "entries", "sum_weights"}'

@@ -8,6 +8,9 @@ import { registerDownload } from './download';
 import { registerFiles } from './files';
 import { registerHepdata } from './hepdata';
 import { registerHist } from './hist';
+import { registerInspect } from './inspect';
+import { registerObject } from './object';
+import { registerRead } from './read';
 import { CommandIO, Output, RegisterCommand } from './io';
 import { registerRecord } from './record';
 import { registerSearch } from './search';
@@ -21,18 +24,14 @@ const COMMANDS: RegisterCommand[] = [
   registerDownload,
   registerVerify,
   registerHist,
-  registerHepdata
+  registerHepdata,
+  registerInspect,
+  registerRead,
+  registerObject
 ];
 
 /** Commands of DESIGN.md that are declared for --help but not built yet. */
-const PLANNED: [string, string][] = [
-  ['inspect <file>', 'what a ROOT, CSV or Arrow file holds: trees, branches, objects, columns'],
-  [
-    'read <file>',
-    'columns or branches as JSON (--columns A,B | --tree T --branches A,B, --entries START-STOP)'
-  ],
-  ['object <file> <name>', 'a stored histogram or graph']
-];
+const PLANNED: [string, string][] = [];
 
 export function createProgram(out: Output, err: Output): Command {
   const program = new Command('opendata')

@@ -1,0 +1,87 @@
+// `opendata read FILE`: chosen branches of a ROOT tree, or columns of a CSV/Arrow file, over an
+// entry range, as JSON (jagged branches as nested arrays) or a text table.
+import { Table } from 'apache-arrow';
+import { OpenDataError } from '../core/errors';
+import { openROOT } from '../node/root';
+import { readTableFile } from '../node/table-file';
+import { entryRange, isROOTFile, nameList } from './event-file';
+import { CommandIO, RegisterCommand } from './io';
+import { columnsJSON, valueText } from './json-columns';
+
+interface ReadOptions {
+  tree?: string;
+  branches?: string[];
+  columns?: string[];
+  entries?: [number | undefined, number | undefined];
+  portal?: string;
+  json?: boolean;
+}
+
+async function readROOT(file: string, options: ReadOptions): Promise<Table> {
+  if (options.tree === undefined || options.branches === undefined) {
+    throw new OpenDataError('E_USAGE', `${file}: a ROOT file needs --tree T --branches A,B`);
+  }
+  const root = await openROOT(file, { portal: options.portal });
+  try {
+    const tree = await root.tree(options.tree);
+    const [entryStart, entryStop] = options.entries ?? [undefined, undefined];
+    return await tree.read(options.branches, { entryStart, entryStop });
+  } finally {
+    await root.close();
+  }
+}
+
+function readTable(file: string, options: ReadOptions): Table {
+  if (options.columns === undefined) {
+    throw new OpenDataError('E_USAGE', `${file}: a CSV or Arrow file needs --columns A,B`);
+  }
+  const table = readTableFile(file);
+  const names = table.schema.fields.map(f => f.name);
+  for (const c of options.columns) {
+    if (!names.includes(c)) {
+      throw new OpenDataError(
+        'E_NOT_FOUND',
+        `${file}: no column "${c}" (columns: ${names.join(', ')})`
+      );
+    }
+  }
+  const [start, stop] = options.entries ?? [undefined, undefined];
+  return table
+    .select(options.columns)
+    .slice(start ?? 0, Math.min(stop ?? table.numRows, table.numRows));
+}
+
+async function read(file: string, options: ReadOptions, { out }: CommandIO): Promise<void> {
+  if ((options.columns === undefined) === (options.branches === undefined)) {
+    throw new OpenDataError(
+      'E_USAGE',
+      'read: give either --tree T --branches A,B or --columns A,B'
+    );
+  }
+  const table = isROOTFile(file) ? await readROOT(file, options) : readTable(file, options);
+  if (options.json) {
+    out(columnsJSON(table) + '\n');
+    return;
+  }
+  const names = table.schema.fields.map(f => f.name);
+  out(names.join('\t') + '\n');
+  for (let i = 0; i < table.numRows; i++) {
+    out(names.map(n => valueText(table.getChild(n)!.get(i))).join('\t') + '\n');
+  }
+}
+
+export const registerRead: RegisterCommand = (program, io) => {
+  program
+    .command('read')
+    .description(
+      'columns or branches as JSON (--columns A,B | --tree T --branches A,B, --entries START-STOP)'
+    )
+    .argument('<file>', 'a .root file (path or URL), or a .csv/.arrow/.feather file')
+    .option('--tree <name>', 'the TTree to read (ROOT files)')
+    .option('--branches <a,b>', 'branches of the tree (ROOT files)', nameList)
+    .option('--columns <a,b>', 'columns of a CSV or Arrow file', nameList)
+    .option('--entries <start-stop>', 'entries START to STOP (0-based, STOP exclusive)', entryRange)
+    .option('--portal <url>', 'where root://eospublic.cern.ch URIs are read from')
+    .option('--json', 'machine-readable output: {"columns": {"A": [...], "B": [...]}}')
+    .action((file: string, options: ReadOptions) => read(file, options, io));
+};

@@ -1,0 +1,343 @@
+// Turns the bytes of consecutive baskets of one branch into an apache-arrow column: raw big-endian
+// bytes are copied into one buffer per column (whole basket regions where the layout allows) and
+// byte-swapped once at the end with Buffer's native swap; jagged layouts become Arrow lists.
+import {
+  Bool,
+  Data,
+  DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  makeData
+} from 'apache-arrow';
+import { OpenDataError } from '../../core/errors';
+import { Basket } from './basket';
+import { BranchLayout, PRIMITIVE_SIZE, Primitive } from './branch-layout';
+
+/** Adds the entries [from, to) of each basket in order, then builds the column. */
+export interface ColumnBuilder {
+  add(basket: Basket, from: number, to: number, where: string): void;
+  finish(): Data;
+}
+
+const ARROW_TYPES: Record<Primitive, () => DataType> = {
+  bool: () => new Bool(),
+  int8: () => new Int8(),
+  uint8: () => new Uint8(),
+  int16: () => new Int16(),
+  uint16: () => new Uint16(),
+  int32: () => new Int32(),
+  uint32: () => new Uint32(),
+  int64: () => new Int64(),
+  uint64: () => new Uint64(),
+  float32: () => new Float32(),
+  float64: () => new Float64()
+};
+
+const TYPED: Record<Primitive, new (b: ArrayBuffer, o: number, n: number) => ArrayBufferView> = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array
+};
+
+/** A growable byte buffer on an 8-byte aligned ArrayBuffer. */
+class Bytes {
+  buf: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.buf = new Uint8Array(Math.max(8, capacity));
+  }
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(need, Math.ceil(this.buf.length * 1.5)));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+  append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+  /** The bytes written, without a copy unless more than 1/8 of the buffer would be wasted. */
+  take(): Uint8Array {
+    const used = this.buf.subarray(0, this.length);
+    return this.buf.length - this.length > this.buf.length / 8 ? used.slice() : used;
+  }
+}
+
+/** A growable Int32 offsets array starting with 0. */
+class Offsets {
+  arr: Int32Array;
+  length = 1;
+  constructor(capacity: number) {
+    this.arr = new Int32Array(Math.max(2, capacity + 1));
+  }
+  push(count: number, where: string): void {
+    if (this.length === this.arr.length) {
+      const next = new Int32Array(this.arr.length * 2);
+      next.set(this.arr);
+      this.arr = next;
+    }
+    const v = this.arr[this.length - 1] + count;
+    if (v > 0x7fffffff) {
+      throw new OpenDataError(
+        'E_UNSUPPORTED',
+        `${where}: more than 2^31 values in one read; read fewer entries`
+      );
+    }
+    this.arr[this.length++] = v;
+  }
+  get last(): number {
+    return this.arr[this.length - 1];
+  }
+  take(): Int32Array {
+    return this.arr.slice(0, this.length);
+  }
+}
+
+/** Values of `type` from big-endian bytes (swapped in place) as Arrow data. */
+function primitiveData(type: Primitive, bytes: Uint8Array): Data {
+  const size = PRIMITIVE_SIZE[type];
+  const n = bytes.length / size;
+  if (type === 'bool') {
+    const bits = new Uint8Array((n + 7) >> 3);
+    for (let i = 0; i < n; i++) if (bytes[i] !== 0) bits[i >> 3] |= 1 << (i & 7);
+    return makeData({ type: new Bool(), length: n, data: bits });
+  }
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (size === 2) buffer.swap16();
+  else if (size === 4) buffer.swap32();
+  else if (size === 8) buffer.swap64();
+  if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
+  const values = new TYPED[type](bytes.buffer as ArrayBuffer, bytes.byteOffset, n);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return makeData({ type: ARROW_TYPES[type](), length: n, data: values as any } as any);
+}
+
+function field(data: Data): Field {
+  return new Field('item', data.type, false);
+}
+
+/** Wraps `child` in FixedSizeList levels, innermost dimension first. */
+function fixedDims(child: Data, dims: number[]): Data {
+  let data = child;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const type = new FixedSizeList(dims[k], field(data));
+    data = makeData({ type, length: data.length / dims[k], child: data });
+  }
+  return data;
+}
+
+function listData(offsets: Int32Array, child: Data): Data {
+  const type = new List(field(child));
+  return makeData({ type, length: offsets.length - 1, valueOffsets: offsets, child });
+}
+
+function bad(where: string, why: string): OpenDataError {
+  return new OpenDataError('E_FORMAT', `${where}: ${why}`);
+}
+
+function needOffsets(basket: Basket, where: string): Int32Array {
+  if (basket.offsets === null) throw bad(where, 'a variable-size branch without entry offsets');
+  return basket.offsets;
+}
+
+/** A builder for `entries` entries of a branch with this layout (not 'unsupported'). */
+export function columnBuilder(
+  layout: BranchLayout,
+  entries: number,
+  sizeHint: number
+): ColumnBuilder {
+  switch (layout.kind) {
+    case 'fixed':
+      return fixedBuilder(layout.type, layout.dims, entries);
+    case 'jagged':
+      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint);
+    case 'vector':
+      return vectorBuilder(layout.type, entries, sizeHint);
+    case 'vector2':
+      return vector2Builder(layout.type, entries, sizeHint);
+    case 'string':
+      return stringBuilder(entries, sizeHint);
+    default:
+      throw new OpenDataError('E_UNSUPPORTED', `no decoder for ${layout.kind}`);
+  }
+}
+
+function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnBuilder {
+  const entryBytes = PRIMITIVE_SIZE[type] * dims.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(entries * entryBytes); // exact: no growth, no copy
+  let pos = 0;
+  return {
+    add(basket, from, to, where) {
+      if (basket.data.length !== basket.entries * entryBytes) {
+        throw bad(
+          where,
+          `${basket.data.length} bytes for ${basket.entries} entries of ${entryBytes} bytes`
+        );
+      }
+      const part = basket.data.subarray(from * entryBytes, to * entryBytes);
+      if (pos + part.length > out.length) throw bad(where, 'more entries than the branch declares');
+      out.set(part, pos);
+      pos += part.length;
+    },
+    finish() {
+      if (pos !== out.length) throw bad('column', `${pos / entryBytes} of ${entries} entries read`);
+      return fixedDims(primitiveData(type, out), dims);
+    }
+  };
+}
+
+function jaggedBuilder(
+  type: Primitive,
+  dims: number[],
+  entries: number,
+  sizeHint: number
+): ColumnBuilder {
+  const inner = dims.reduce((a, b) => a * b, 1);
+  const itemBytes = PRIMITIVE_SIZE[type] * inner;
+  const values = new Bytes(sizeHint);
+  const offsets = new Offsets(entries);
+  return {
+    add(basket, from, to, where) {
+      const off = needOffsets(basket, where);
+      for (let i = from; i < to; i++) {
+        const len = off[i + 1] - off[i];
+        if (len % itemBytes !== 0) throw bad(where, `entry ${i} has ${len} bytes, not whole items`);
+        offsets.push(len / itemBytes, where);
+      }
+      values.append(basket.data.subarray(off[from], off[to]));
+    },
+    finish() {
+      return listData(offsets.take(), fixedDims(primitiveData(type, values.take()), dims));
+    }
+  };
+}
+
+function vectorBuilder(type: Primitive, entries: number, sizeHint: number): ColumnBuilder {
+  const size = PRIMITIVE_SIZE[type];
+  const values = new Bytes(sizeHint);
+  const offsets = new Offsets(entries);
+  return {
+    add(basket, from, to, where) {
+      const off = needOffsets(basket, where);
+      const d = basket.data;
+      const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+      for (let i = from; i < to; i++) {
+        const start = off[i];
+        const len = off[i + 1] - start;
+        // header: byte count (with the 0x40000000 flag) of what follows, class version, size
+        if (len < 10 || dv.getUint32(start) !== (0x40000000 | (len - 4)) >>> 0) {
+          throw bad(where, `entry ${i} is not a streamed std::vector`);
+        }
+        const n = dv.getInt32(start + 6);
+        if (n < 0 || 10 + n * size !== len) {
+          throw bad(where, `entry ${i}: vector size ${n} does not fit ${len} bytes`);
+        }
+        offsets.push(n, where);
+        values.append(d.subarray(start + 10, start + len));
+      }
+    },
+    finish() {
+      return listData(offsets.take(), primitiveData(type, values.take()));
+    }
+  };
+}
+
+function vector2Builder(type: Primitive, entries: number, sizeHint: number): ColumnBuilder {
+  const size = PRIMITIVE_SIZE[type];
+  const values = new Bytes(sizeHint);
+  const outer = new Offsets(entries);
+  const inner = new Offsets(Math.max(16, sizeHint / 16));
+  return {
+    add(basket, from, to, where) {
+      const off = needOffsets(basket, where);
+      const d = basket.data;
+      const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+      for (let i = from; i < to; i++) {
+        const start = off[i];
+        const end = off[i + 1];
+        const len = end - start;
+        if (len < 10 || dv.getUint32(start) !== (0x40000000 | (len - 4)) >>> 0) {
+          throw bad(where, `entry ${i} is not a streamed std::vector<std::vector>`);
+        }
+        const n = dv.getInt32(start + 6);
+        let p = start + 10;
+        if (n < 0 || n > (end - p) / 4) {
+          throw bad(where, `entry ${i}: outer size ${n} does not fit`);
+        }
+        for (let j = 0; j < n; j++) {
+          if (p + 4 > end) throw bad(where, `entry ${i}: inner vector ${j} cut short`);
+          const m = dv.getInt32(p);
+          p += 4;
+          if (m < 0 || p + m * size > end) {
+            throw bad(where, `entry ${i}: inner size ${m} does not fit`);
+          }
+          inner.push(m, where);
+          values.append(d.subarray(p, p + m * size));
+          p += m * size;
+        }
+        if (p !== end) throw bad(where, `entry ${i}: ${end - p} bytes left after the vectors`);
+        outer.push(n, where);
+      }
+    },
+    finish() {
+      return listData(outer.take(), listData(inner.take(), primitiveData(type, values.take())));
+    }
+  };
+}
+
+function stringBuilder(entries: number, sizeHint: number): ColumnBuilder {
+  const chars = new Bytes(sizeHint);
+  const offsets = new Offsets(entries);
+  return {
+    add(basket, from, to, where) {
+      const off = needOffsets(basket, where);
+      const d = basket.data;
+      const dv = new DataView(d.buffer, d.byteOffset, d.byteLength);
+      for (let i = from; i < to; i++) {
+        let p = off[i];
+        const end = off[i + 1];
+        if (p >= end) throw bad(where, `entry ${i} has no string length`);
+        let n = d[p++];
+        if (n === 255) {
+          if (p + 4 > end) throw bad(where, `entry ${i}: string length cut short`);
+          n = dv.getInt32(p);
+          p += 4;
+        }
+        if (p + n !== end) throw bad(where, `entry ${i}: string of ${n} bytes in ${end - p}`);
+        offsets.push(n, where);
+        chars.append(d.subarray(p, end));
+      }
+    },
+    finish() {
+      const valueOffsets = offsets.take();
+      return makeData({
+        type: new Utf8(),
+        length: valueOffsets.length - 1,
+        valueOffsets,
+        data: chars.take()
+      });
+    }
+  };
+}

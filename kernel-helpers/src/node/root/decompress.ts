@@ -1,0 +1,99 @@
+// ROOT's compressed chunks: a 9-byte header (2-letter algorithm, method byte, 3-byte little-endian
+// compressed and uncompressed sizes) then the payload; a basket may hold several chunks. zlib uses
+// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the block decoder in lz4.ts, ZSTD fzstd
+// (jsroot's zstd wasm wrapper loops forever on some corrupted frames), LZMA jsroot's xz port.
+import zlib from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import { OpenDataError } from '../../core/errors';
+import { decodeLZ4Block } from './lz4';
+import { loadJsroot, quietly } from './jsroot';
+
+const HEADER = 9;
+
+function u24(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+}
+
+/**
+ * Decompresses `src` (one or more ROOT chunks) into exactly `size` bytes. `where` names the file
+ * and basket in error messages.
+ */
+export async function decompress(
+  src: Uint8Array,
+  size: number,
+  where: string
+): Promise<Uint8Array> {
+  const out = new Uint8Array(size);
+  let s = 0;
+  let d = 0;
+  while (d < size) {
+    if (s + HEADER > src.length) {
+      throw new OpenDataError(
+        'E_FORMAT',
+        `${where}: compressed data ends after ${d} of ${size} bytes`
+      );
+    }
+    const tag = String.fromCharCode(src[s], src[s + 1]);
+    const packed = u24(src, s + 3);
+    const unpacked = u24(src, s + 6);
+    const body = src.subarray(s + HEADER, s + HEADER + packed);
+    if (body.length !== packed || d + unpacked > size) {
+      throw new OpenDataError(
+        'E_FORMAT',
+        `${where}: compressed chunk at byte ${s} overruns the basket`
+      );
+    }
+    const fail = (why: string) =>
+      new OpenDataError(
+        'E_FORMAT',
+        `${where}: ${tag} chunk at byte ${s} does not decompress (${why})`
+      );
+    let got: number;
+    if (tag === 'ZL' || tag === 'CS') {
+      let chunk: Buffer;
+      try {
+        chunk = tag === 'ZL' ? zlib.inflateSync(body) : zlib.inflateRawSync(body);
+      } catch (err) {
+        throw fail((err as Error).message);
+      }
+      if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
+      out.set(chunk, d);
+      got = chunk.length;
+    } else if (tag === 'L4') {
+      // 8 bytes of xxhash64 checksum precede the LZ4 block; the block decoder checks every bound.
+      if (packed < 8) throw fail('too short');
+      got = decodeLZ4Block(body.subarray(8), out.subarray(0, d + unpacked), d);
+      if (got !== unpacked) throw fail('malformed LZ4 block');
+    } else if (tag === 'ZS') {
+      let chunk: Uint8Array;
+      try {
+        chunk = zstdDecompress(body, new Uint8Array(unpacked));
+      } catch (err) {
+        throw fail((err as Error).message);
+      }
+      if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
+      out.set(chunk, d);
+      got = unpacked;
+    } else if (tag === 'XZ') {
+      const jsroot = await loadJsroot();
+      const view = new DataView(src.buffer, src.byteOffset + s, HEADER + packed);
+      let res: DataView | null;
+      try {
+        res = (await quietly(() => jsroot.R__unzip(view, unpacked, true))).value;
+      } catch (err) {
+        throw fail((err as Error).message);
+      }
+      if (!res || res.byteLength !== unpacked) throw fail('decoder failed');
+      out.set(new Uint8Array(res.buffer, res.byteOffset, res.byteLength), d);
+      got = unpacked;
+    } else {
+      throw new OpenDataError(
+        'E_UNSUPPORTED',
+        `${where}: unknown compression "${tag.replace(/[^ -~]/g, '?')}" at byte ${s}`
+      );
+    }
+    d += got;
+    s += HEADER + packed;
+  }
+  return out;
+}

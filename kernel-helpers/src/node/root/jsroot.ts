@@ -1,0 +1,120 @@
+// jsroot is used for what it does well (file header, keys, directories, streamer infos, TTree and
+// TBranch metadata, stored objects); basket bytes are decoded by this package (see basket.ts).
+// jsroot ships ES modules only and its CommonJS entry is broken under Node, so it is loaded with a
+// real `import()` (module node16 keeps it in the CommonJS build). Its console chatter is captured
+// and kept out of notebook output.
+import { decompress as zstdDecompress } from 'fzstd';
+import { ByteSource } from '../../core/byte-source';
+import { OpenDataError } from '../../core/errors';
+
+/** A jsroot object as it comes out of its streamers: typed members by ROOT's names. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsrootObject = Record<string, any>;
+
+/** The part of jsroot's TFile this package uses. */
+export interface JsrootFile {
+  fKeys: JsrootObject[];
+  readObject(name: string, cycle?: number): Promise<JsrootObject | null>;
+  readDirectory(name: string, cycle?: number): Promise<{ fKeys: JsrootObject[] } | null>;
+  delete?(): void;
+}
+
+interface JsrootIO {
+  openFile(arg: unknown): Promise<JsrootFile>;
+  R__unzip(view: DataView, size: number, noalert?: boolean): Promise<DataView | null>;
+  FileProxy: new () => object;
+}
+
+let io: Promise<JsrootIO> | null = null;
+
+/**
+ * jsroot's I/O module, loaded once. Its zstd decoder (a wasm stream wrapper) spins forever on some
+ * corrupted frames, so jsroot is handed fzstd instead, through the hook it checks first.
+ */
+export function loadJsroot(): Promise<JsrootIO> {
+  return (io ??= (async () => {
+    const core = await import('jsroot/core' as string);
+    core.internals._ZstdStream = { decompress: (bytes: Uint8Array) => zstdDecompress(bytes) };
+    return (await import('jsroot/io' as string)) as JsrootIO;
+  })());
+}
+
+let silenced = 0;
+let saved: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'> | null = null;
+let captured: string[] = [];
+
+/**
+ * Runs `work` (a jsroot call) with console output captured, so jsroot's messages never reach a
+ * notebook; returns the result and what jsroot said (for error messages).
+ */
+export async function quietly<T>(work: () => Promise<T>): Promise<{ value: T; said: string[] }> {
+  if (silenced++ === 0) {
+    saved = {
+      log: console.log,
+      info: console.info,
+      warn: console.warn,
+      error: console.error,
+      debug: console.debug
+    };
+    captured = [];
+    const keep = (...args: unknown[]) => {
+      if (captured.length < 20) captured.push(args.map(String).join(' '));
+    };
+    console.log = console.info = console.warn = console.error = console.debug = keep;
+  }
+  const mine = captured;
+  try {
+    return { value: await work(), said: mine.slice() };
+  } finally {
+    if (--silenced === 0 && saved) {
+      Object.assign(console, saved);
+      saved = null;
+    }
+  }
+}
+
+/** Opens a ByteSource with jsroot (through its FileProxy interface): keys and streamers are read. */
+export async function openWithJsroot(source: ByteSource): Promise<JsrootFile> {
+  const jsroot = await loadJsroot();
+  const size = await source.size();
+  class SourceProxy extends jsroot.FileProxy {
+    async openFile() {
+      return true;
+    }
+    getFileName() {
+      return source.name;
+    }
+    getFileSize() {
+      return size;
+    }
+    async readBuffer(pos: number, len: number): Promise<DataView> {
+      const bytes = await source.read(pos, len);
+      return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+  }
+  let file: JsrootFile | false;
+  let said: string[];
+  try {
+    ({ value: file, said } = await quietly(() => jsroot.openFile(new SourceProxy())));
+  } catch (err) {
+    if (err instanceof OpenDataError) throw err;
+    throw new OpenDataError(
+      'E_FORMAT',
+      `${source.name}: not a readable ROOT file (${describe(err)})`,
+      {
+        cause: err
+      }
+    );
+  }
+  if (!file) {
+    throw new OpenDataError(
+      'E_FORMAT',
+      `${source.name}: not a readable ROOT file${said.length ? ` (${said[0]})` : ''}`
+    );
+  }
+  return file;
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,286 @@
+// A TTree: its branches (from jsroot's metadata) and reads of chosen branches over an entry range
+// into apache-arrow Tables, whole or in chunks of N entries. Baskets are read through the file's
+// ByteSource (local file or HTTP ranges) and decoded here (basket.ts, column-builder.ts).
+import { Table, makeVector } from 'apache-arrow';
+import { ByteSource } from '../../core/byte-source';
+import { OpenDataError } from '../../core/errors';
+import { Basket, BasketRef, embeddedBasket, readBasket } from './basket';
+import { BranchLayout, branchLayout, layoutTypeName } from './branch-layout';
+import { columnBuilder } from './column-builder';
+import { JsrootObject } from './jsroot';
+
+/** A branch as listed by `inspect`: its name and type (awkward's notation), and whether we decode it. */
+export interface ROOTBranchInfo {
+  name: string;
+  /** `float32`, `3 * int8`, `var * float32`, `var * var * float64`, `string`, or `unsupported`. */
+  type: string;
+  /** The branch title or C++ class as ROOT wrote it, e.g. `Jet_pt[nJet]/F` or `vector<float>`. */
+  rootType: string;
+  /** Set when reading the branch raises E_UNSUPPORTED: what it holds. */
+  unsupported?: string;
+}
+
+/** Entries to read: 0-based, stop exclusive (uproot's entry_start/entry_stop); negative counts from the end. */
+export interface EntryRange {
+  entryStart?: number;
+  entryStop?: number;
+}
+
+export interface ChunkOptions extends EntryRange {
+  /** Entries per chunk (default 100,000). */
+  step?: number;
+}
+
+interface BranchPlan {
+  info: ROOTBranchInfo;
+  layout: BranchLayout;
+  baskets: BasketRef[];
+  totBytes: number;
+  /** A defect found while planning (e.g. a broken in-tree basket), raised when the branch is read. */
+  error?: OpenDataError;
+}
+
+/** How many baskets of one branch are read ahead (several HTTP requests in flight). */
+const READ_AHEAD = 8;
+
+function flatten(branches: JsrootObject[], out: JsrootObject[] = []): JsrootObject[] {
+  for (const b of branches) {
+    out.push(b);
+    flatten(b.fBranches?.arr ?? [], out);
+  }
+  return out;
+}
+
+function planBranch(branch: JsrootObject, treeEntries: number): BranchPlan {
+  let layout = branchLayout(branch);
+  const baskets: BasketRef[] = [];
+  let nWritten = Number(branch.fWriteBasket ?? 0);
+  const entry = (i: number) => Number(branch.fBasketEntry?.[i]);
+  let error: OpenDataError | undefined;
+  const stored = Math.min(
+    branch.fBasketSeek?.length ?? 0,
+    branch.fBasketBytes?.length ?? 0,
+    (branch.fBasketEntry?.length ?? 0) - 1
+  );
+  if (!Number.isSafeInteger(nWritten) || nWritten < 0 || nWritten > stored) {
+    // a damaged TBranch: its basket arrays do not hold what it claims
+    error = new OpenDataError(
+      'E_FORMAT',
+      `branch ${branch.fName}: ${nWritten} baskets declared, ${stored} stored`
+    );
+    nWritten = 0;
+  }
+  for (let i = 0; i < nWritten; i++) {
+    baskets.push({
+      index: i,
+      seek: Number(branch.fBasketSeek?.[i]),
+      bytes: Number(branch.fBasketBytes?.[i]),
+      firstEntry: entry(i),
+      entries: entry(i + 1) - entry(i)
+    });
+  }
+  let covered = nWritten > 0 ? entry(nWritten) : 0;
+  const kept: JsrootObject[] = branch.fBaskets?.arr ?? [];
+  const where = `branch ${branch.fName}`;
+  for (
+    let k = nWritten;
+    k < kept.length && covered < treeEntries && layout.kind !== 'unsupported';
+    k++
+  ) {
+    if (!kept[k]) continue;
+    try {
+      const variable = layout.kind !== 'fixed';
+      const embedded = embeddedBasket(kept[k], variable, `${where}, basket ${k} kept in the TTree`);
+      baskets.push({
+        index: k,
+        seek: 0,
+        bytes: 0,
+        firstEntry: covered,
+        entries: embedded.entries,
+        embedded
+      });
+      covered += embedded.entries;
+    } catch (err) {
+      error = err as OpenDataError; // reported when the branch is read
+      break;
+    }
+  }
+  if (layout.kind !== 'unsupported') {
+    if (covered < treeEntries && error === undefined) {
+      layout = {
+        kind: 'unsupported',
+        reason: `baskets for ${treeEntries - covered} of its ${treeEntries} entries are missing`
+      };
+    } else if (
+      baskets.some(
+        (b, i) =>
+          !(b.entries >= 0) ||
+          (i > 0 && b.firstEntry !== baskets[i - 1].firstEntry + baskets[i - 1].entries)
+      )
+    ) {
+      layout = { kind: 'unsupported', reason: 'basket entry ranges that do not follow each other' };
+    }
+  }
+  const className = branch._typename === 'TBranchElement' ? String(branch.fClassName ?? '') : '';
+  const info: ROOTBranchInfo = {
+    name: String(branch.fName),
+    type: layoutTypeName(layout),
+    rootType: className || String(branch.fTitle ?? '')
+  };
+  if (layout.kind === 'unsupported') info.unsupported = layout.reason;
+  return { info, layout, baskets, totBytes: Number(branch.fTotBytes ?? 0), error };
+}
+
+export class ROOTTree {
+  /** Path of the tree in its file, e.g. `events` or `dir/events`. */
+  readonly name: string;
+  readonly entries: number;
+  readonly branches: ROOTBranchInfo[];
+  private readonly _plans = new Map<string, BranchPlan>();
+  private readonly _source: ByteSource;
+
+  /** @internal Use ROOTFile.tree(). */
+  constructor(source: ByteSource, name: string, tree: JsrootObject) {
+    this._source = source;
+    this.name = name;
+    this.entries = Number(tree.fEntries);
+    for (const b of flatten(tree.fBranches?.arr ?? [])) {
+      const plan = planBranch(b, this.entries);
+      if (!this._plans.has(plan.info.name)) this._plans.set(plan.info.name, plan);
+    }
+    this.branches = Array.from(this._plans.values(), p => p.info);
+  }
+
+  /**
+   * Reads branches (all decodable ones when omitted) over an entry range into one Table, a column
+   * per branch; jagged branches become Arrow lists. Unsupported branches raise E_UNSUPPORTED.
+   */
+  async read(branches?: string | string[], range: EntryRange = {}): Promise<Table> {
+    const plans = this._select(branches);
+    const [start, stop] = this._range(range);
+    return this._readRange(plans, start, stop, new Map());
+  }
+
+  /** Reads the same columns in chunks of `step` entries, for trees larger than memory. */
+  async *iterate(branches?: string | string[], options: ChunkOptions = {}): AsyncGenerator<Table> {
+    const plans = this._select(branches);
+    const [start, stop] = this._range(options);
+    const step = options.step ?? 100_000;
+    if (!Number.isInteger(step) || step < 1) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `${this._where()}: step must be a positive integer (got ${step})`
+      );
+    }
+    const cache = new Map<string, { index: number; basket: Basket }>();
+    for (let s = start; s < stop; s += step) {
+      yield await this._readRange(plans, s, Math.min(stop, s + step), cache);
+    }
+  }
+
+  private _where(branch?: string): string {
+    return `${this._source.name}: tree ${this.name}${branch === undefined ? '' : `, branch ${branch}`}`;
+  }
+
+  private _select(branches?: string | string[]): BranchPlan[] {
+    if (branches === undefined) {
+      return Array.from(this._plans.values()).filter(p => p.layout.kind !== 'unsupported');
+    }
+    const names = typeof branches === 'string' ? [branches] : branches;
+    return names.map(name => {
+      const plan = this._plans.get(name);
+      if (plan === undefined) {
+        const some = Array.from(this._plans.keys()).slice(0, 20).join(', ');
+        throw new OpenDataError(
+          'E_NOT_FOUND',
+          `${this._where()}: no branch "${name}" (branches: ${some}${this._plans.size > 20 ? ', …' : ''})`
+        );
+      }
+      if (plan.layout.kind === 'unsupported') {
+        throw new OpenDataError(
+          'E_UNSUPPORTED',
+          `${this._where(name)}: cannot decode ${plan.layout.reason}`
+        );
+      }
+      if (plan.error) {
+        throw new OpenDataError('E_FORMAT', `${this._where()}: ${plan.error.message}`);
+      }
+      return plan;
+    });
+  }
+
+  private _range({ entryStart, entryStop }: EntryRange): [number, number] {
+    const n = this.entries;
+    const at = (v: number | undefined, fallback: number, what: string) => {
+      if (v === undefined) return fallback;
+      if (!Number.isInteger(v)) {
+        throw new OpenDataError(
+          'E_USAGE',
+          `${this._where()}: ${what} must be an integer (got ${v})`
+        );
+      }
+      return Math.min(n, Math.max(0, v < 0 ? n + v : v));
+    };
+    const start = at(entryStart, 0, 'entryStart');
+    return [start, Math.max(start, at(entryStop, n, 'entryStop'))];
+  }
+
+  private async _readRange(
+    plans: BranchPlan[],
+    start: number,
+    stop: number,
+    cache: Map<string, { index: number; basket: Basket }>
+  ): Promise<Table> {
+    const columns: Record<string, ReturnType<typeof makeVector>> = {};
+    for (const plan of plans) {
+      columns[plan.info.name] = makeVector(await this._readBranch(plan, start, stop, cache));
+    }
+    return new Table(columns);
+  }
+
+  private async _readBranch(
+    plan: BranchPlan,
+    start: number,
+    stop: number,
+    cache: Map<string, { index: number; basket: Basket }>
+  ) {
+    const where = this._where(plan.info.name);
+    const fraction = this.entries > 0 ? (stop - start) / this.entries : 0;
+    const builder = columnBuilder(
+      plan.layout,
+      stop - start,
+      Math.ceil(plan.totBytes * fraction * 1.05)
+    );
+    const wanted = plan.baskets.filter(
+      b => b.firstEntry < stop && b.firstEntry + b.entries > start
+    );
+    const cached = cache.get(plan.info.name);
+    const load = (ref: BasketRef): Promise<Basket> =>
+      ref.embedded
+        ? Promise.resolve(ref.embedded)
+        : cached && cached.index === ref.index
+          ? Promise.resolve(cached.basket)
+          : readBasket(this._source, ref, where);
+    const pending: Promise<Basket>[] = [];
+    for (let k = 0; k < Math.min(READ_AHEAD, wanted.length); k++) pending.push(load(wanted[k]));
+    // keep read-ahead failures from surfacing as unhandled rejections; the await below reports them
+    pending.forEach(p => p.catch(() => undefined));
+    for (let k = 0; k < wanted.length; k++) {
+      const basket = await pending[k];
+      delete pending[k]; // let the basket go once added
+      if (k + READ_AHEAD < wanted.length) {
+        const next = load(wanted[k + READ_AHEAD]);
+        next.catch(() => undefined);
+        pending[k + READ_AHEAD] = next;
+      }
+      const ref = wanted[k];
+      const from = Math.max(0, start - ref.firstEntry);
+      const to = Math.min(ref.entries, stop - ref.firstEntry);
+      builder.add(basket, from, to, `${where}, basket ${ref.index}`);
+      if (k === wanted.length - 1 && ref.firstEntry + ref.entries > stop) {
+        cache.set(plan.info.name, { index: ref.index, basket });
+      }
+    }
+    return builder.finish();
+  }
+}
