@@ -202,39 +202,45 @@ export class Hist1D implements HistogramLike {
     }
     if (this.axis.variableEdges !== null) return this._fillVariable(values, weights);
     if (weights !== undefined) return this._fillWeighted(values, weights);
+    return this._fillUniform(values);
+  }
+
+  // One small method per fill loop, so each hot loop is optimised on its own.
+  private _fillUniform(values: ArrayLike<number>): this {
     const { bins, lo, hi, counts } = this;
     const width = hi - lo;
     const last = bins - 1;
     const sumw2 = this._sumw2;
+    const n = values.length;
     let under = 0;
     let over = 0;
-    let entries = 0;
-    let sumw = 0;
+    let nan = 0;
     let sumwx = 0;
     let sumwx2 = 0;
-    for (let i = 0, n = values.length; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       const x = values[i];
-      if (x !== x) continue; // NaN
-      entries++;
+      // NaN fails both comparisons, so it is tested for only where in-range values go.
       if (x < lo) {
         under++;
       } else if (x >= hi) {
         over++;
-      } else {
-        let b = Math.floor((bins * (x - lo)) / width);
-        if (b > last) b = last; // rounding can reach `bins` for x just below hi
+      } else if (x === x) {
+        // x − lo ≥ 0 here, so |0 is floor; rounding can reach `bins` for x just below hi.
+        let b = ((bins * (x - lo)) / width) | 0;
+        if (b > last) b = last;
         counts[b]++;
         if (sumw2 !== null) sumw2[b]++;
-        sumw++;
         sumwx += x;
         sumwx2 += x * x;
+      } else {
+        nan++;
       }
     }
     if (sumw2 !== null) {
       sumw2[bins] += under;
       sumw2[bins + 1] += over;
     }
-    return this._add(under, over, entries, sumw, sumwx, sumwx2);
+    return this._add(under, over, n - nan, n - nan - under - over, sumwx, sumwx2);
   }
 
   private _fillWeighted(values: ArrayLike<number>, weights: ArrayLike<number>): this {
