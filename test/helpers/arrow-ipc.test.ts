@@ -149,3 +149,29 @@ test('not Arrow: a clear E_FORMAT naming the file; unknown formats are E_UNSUPPO
     expect((err as OpenDataError).code).toBe('E_UNSUPPORTED');
   }
 });
+
+test('pyarrow-written int64, bool, float32 and null values read as numbers exactly', () => {
+  const file = path.join(tmp, 'types.arrow');
+  const truth = python<Record<string, (number | null)[]>>(
+    `
+import json, sys
+import pyarrow as pa, pyarrow.ipc as ipc
+t = pa.table({
+  'event': pa.array([2**53 - 1, -5, None, 7], pa.int64()),
+  'pass': pa.array([True, False, None, True]),
+  'w': pa.array([0.1, None, 2.5, -1e30], pa.float32()),
+})
+with ipc.new_file(sys.argv[1], t.schema) as w:
+    w.write_table(t)
+to_num = lambda v: None if v is None else float(v)
+print(json.dumps({n: [to_num(v) for v in t.column(n).cast(pa.float64()).to_pylist()] for n in t.column_names}))
+`,
+    [file]
+  );
+  const table = readArrowFile(file);
+  for (const name of ['event', 'pass', 'w']) {
+    expect(Array.from(numericColumn(table, name), v => (Number.isNaN(v) ? null : v))).toEqual(
+      truth[name]
+    );
+  }
+});
