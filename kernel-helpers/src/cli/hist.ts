@@ -1,8 +1,9 @@
 import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
+import { flatNumbers } from '../core/physics';
 import { numericColumn } from '../node/columns';
 import { readTableFile } from '../node/table-file';
-import { flatValues, openROOT } from '../node/root';
+import { openROOT } from '../node/root';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 interface HistOptions {
@@ -25,9 +26,9 @@ async function rootValues(file: string, options: HistOptions) {
     const table = await tree.read(names);
     const what = (n: string) => `${file}: tree ${options.tree}, branch ${n}`;
     return {
-      values: flatValues(table.getChild(names[0])!, what(names[0])),
+      values: flatNumbers(table.getChild(names[0])!, what(names[0])),
       weights:
-        names[1] === undefined ? undefined : flatValues(table.getChild(names[1])!, what(names[1]))
+        names[1] === undefined ? undefined : flatNumbers(table.getChild(names[1])!, what(names[1]))
     };
   } finally {
     await root.close();

@@ -30,19 +30,29 @@ function tstringEnd(b: Uint8Array, dv: DataView, o: number): number {
   return o + 1 + n;
 }
 
-/**
- * Reads basket `ref` of a branch; `where` names the file and branch in errors. `decode` is false
- * for the uncompressed case only when the caller wants the raw bytes: not used today.
- */
+/** Reads basket `ref` of a branch from `source` and decodes it; `where` names file and branch. */
 export async function readBasket(
   source: ByteSource,
   ref: BasketRef,
   where: string
 ): Promise<Basket> {
+  if (!(ref.bytes > 0) || ref.seek <= 0) {
+    throw new OpenDataError(
+      'E_FORMAT',
+      `${where}, basket ${ref.index} at byte ${ref.seek}: invalid basket location (${ref.bytes} bytes)`
+    );
+  }
+  return decodeBasket(await source.read(ref.seek, ref.bytes), ref, where);
+}
+
+/** Decodes the bytes `raw` of basket `ref` (its TKey, then the maybe compressed content). */
+export async function decodeBasket(
+  raw: Uint8Array,
+  ref: BasketRef,
+  where: string
+): Promise<Basket> {
   const at = `${where}, basket ${ref.index} at byte ${ref.seek}`;
   const bad = (why: string) => new OpenDataError('E_FORMAT', `${at}: ${why}`);
-  if (!(ref.bytes > 0) || ref.seek <= 0) throw bad(`invalid basket location (${ref.bytes} bytes)`);
-  const raw = await source.read(ref.seek, ref.bytes);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (raw.length < 18) throw bad('shorter than a key header');
   // TKey: fNbytes, fVersion, fObjlen, fDatime, fKeylen, fCycle, fSeekKey, fSeekPdir, 3 TStrings

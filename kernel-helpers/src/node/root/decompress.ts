@@ -23,7 +23,7 @@ export async function decompress(
   size: number,
   where: string
 ): Promise<Uint8Array> {
-  const out = new Uint8Array(size);
+  let out: Uint8Array | undefined;
   let s = 0;
   let d = 0;
   while (d < size) {
@@ -57,11 +57,13 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      out.set(chunk, d);
+      if (unpacked === size) return chunk; // the whole basket in one chunk: no copy
+      (out ??= new Uint8Array(size)).set(chunk, d);
       got = chunk.length;
     } else if (tag === 'L4') {
       // 8 bytes of xxhash64 checksum precede the LZ4 block; the block decoder checks every bound.
       if (packed < 8) throw fail('too short');
+      out ??= new Uint8Array(size);
       got = decodeLZ4Block(body.subarray(8), out.subarray(0, d + unpacked), d);
       if (got !== unpacked) throw fail('malformed LZ4 block');
     } else if (tag === 'ZS') {
@@ -72,7 +74,7 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      out.set(chunk, d);
+      (out ??= new Uint8Array(size)).set(chunk, d);
       got = unpacked;
     } else if (tag === 'XZ') {
       const jsroot = await loadJsroot();
@@ -84,7 +86,10 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (!res || res.byteLength !== unpacked) throw fail('decoder failed');
-      out.set(new Uint8Array(res.buffer, res.byteOffset, res.byteLength), d);
+      (out ??= new Uint8Array(size)).set(
+        new Uint8Array(res.buffer, res.byteOffset, res.byteLength),
+        d
+      );
       got = unpacked;
     } else {
       throw new OpenDataError(
@@ -95,5 +100,5 @@ export async function decompress(
     d += got;
     s += HEADER + packed;
   }
-  return out;
+  return out ?? new Uint8Array(0);
 }

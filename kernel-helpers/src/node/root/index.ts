@@ -5,4 +5,3 @@ export { ROOTTree } from './tree';
 export type { ROOTBranchInfo, EntryRange, ChunkOptions } from './tree';
 export { toHist1D } from './objects';
 export type { StoredObject, StoredHist1D, StoredHist2D, StoredGraph } from './objects';
-export { flatValues } from './values';

@@ -4,7 +4,7 @@
 import { Table, makeVector } from 'apache-arrow';
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
-import { Basket, BasketRef, embeddedBasket, readBasket } from './basket';
+import { Basket, BasketRef, decodeBasket, embeddedBasket } from './basket';
 import { BranchLayout, branchLayout, layoutTypeName } from './branch-layout';
 import { columnBuilder } from './column-builder';
 import { JsrootObject } from './jsroot';
@@ -39,9 +39,6 @@ interface BranchPlan {
   /** A defect found while planning (e.g. a broken in-tree basket), raised when the branch is read. */
   error?: OpenDataError;
 }
-
-/** How many baskets of one branch are read ahead (several HTTP requests in flight). */
-const READ_AHEAD = 8;
 
 function flatten(branches: JsrootObject[], out: JsrootObject[] = []): JsrootObject[] {
   for (const b of branches) {
@@ -225,62 +222,122 @@ export class ROOTTree {
     return [start, Math.max(start, at(entryStop, n, 'entryStop'))];
   }
 
+  /**
+   * Reads the baskets of all `plans` overlapping [start, stop) in file order, in coalesced byte
+   * ranges (one request per range: few syscalls locally, few HTTP requests remotely), and hands
+   * each branch its baskets in entry order.
+   */
   private async _readRange(
     plans: BranchPlan[],
     start: number,
     stop: number,
     cache: Map<string, { index: number; basket: Basket }>
   ): Promise<Table> {
-    const columns: Record<string, ReturnType<typeof makeVector>> = {};
-    for (const plan of plans) {
-      columns[plan.info.name] = makeVector(await this._readBranch(plan, start, stop, cache));
+    const fraction = this.entries > 0 ? (stop - start) / this.entries : 0;
+    const jobs = plans.map(plan => {
+      const where = this._where(plan.info.name);
+      const wanted = plan.baskets.filter(
+        b => b.firstEntry < stop && b.firstEntry + b.entries > start
+      );
+      const sizeHint = Math.ceil(plan.totBytes * fraction * 1.05);
+      return {
+        plan,
+        where,
+        wanted,
+        builder: columnBuilder(plan.layout, stop - start, sizeHint),
+        next: 0,
+        waiting: new Map<number, Basket>()
+      };
+    });
+    type Job = (typeof jobs)[number];
+    const deliver = (job: Job, k: number, basket: Basket) => {
+      job.waiting.set(k, basket);
+      for (let b = job.waiting.get(job.next); b !== undefined; b = job.waiting.get(job.next)) {
+        job.waiting.delete(job.next);
+        const ref = job.wanted[job.next];
+        const from = Math.max(0, start - ref.firstEntry);
+        const to = Math.min(ref.entries, stop - ref.firstEntry);
+        job.builder.add(b, from, to, `${job.where}, basket ${ref.index}`);
+        if (job.next === job.wanted.length - 1 && ref.firstEntry + ref.entries > stop) {
+          cache.set(job.plan.info.name, { index: ref.index, basket: b }); // the next chunk starts in it
+        }
+        job.next++;
+      }
+    };
+
+    const onDisk: { job: Job; k: number; ref: BasketRef }[] = [];
+    for (const job of jobs) {
+      const cached = cache.get(job.plan.info.name);
+      job.wanted.forEach((ref, k) => {
+        if (ref.embedded) deliver(job, k, ref.embedded);
+        else if (cached && cached.index === ref.index) deliver(job, k, cached.basket);
+        else onDisk.push({ job, k, ref });
+      });
     }
+    onDisk.sort((a, b) => a.ref.seek - b.ref.seek);
+    const ranges = coalesce(onDisk);
+    let pending = ranges.length > 0 ? this._fetch(ranges[0]) : null;
+    for (let r = 0; r < ranges.length; r++) {
+      const bytes = await pending!;
+      pending = r + 1 < ranges.length ? this._fetch(ranges[r + 1]) : null; // read ahead one range
+      pending?.catch(() => undefined); // reported when awaited
+      const range = ranges[r];
+      for (const { job, k, ref } of range.items) {
+        const raw = bytes.subarray(ref.seek - range.start, ref.seek - range.start + ref.bytes);
+        deliver(job, k, await decodeBasket(raw, ref, job.where));
+      }
+    }
+    const columns: Record<string, ReturnType<typeof makeVector>> = {};
+    for (const job of jobs) columns[job.plan.info.name] = makeVector(job.builder.finish());
     return new Table(columns);
   }
 
-  private async _readBranch(
-    plan: BranchPlan,
-    start: number,
-    stop: number,
-    cache: Map<string, { index: number; basket: Basket }>
-  ) {
-    const where = this._where(plan.info.name);
-    const fraction = this.entries > 0 ? (stop - start) / this.entries : 0;
-    const builder = columnBuilder(
-      plan.layout,
-      stop - start,
-      Math.ceil(plan.totBytes * fraction * 1.05)
-    );
-    const wanted = plan.baskets.filter(
-      b => b.firstEntry < stop && b.firstEntry + b.entries > start
-    );
-    const cached = cache.get(plan.info.name);
-    const load = (ref: BasketRef): Promise<Basket> =>
-      ref.embedded
-        ? Promise.resolve(ref.embedded)
-        : cached && cached.index === ref.index
-          ? Promise.resolve(cached.basket)
-          : readBasket(this._source, ref, where);
-    const pending: Promise<Basket>[] = [];
-    for (let k = 0; k < Math.min(READ_AHEAD, wanted.length); k++) pending.push(load(wanted[k]));
-    // keep read-ahead failures from surfacing as unhandled rejections; the await below reports them
-    pending.forEach(p => p.catch(() => undefined));
-    for (let k = 0; k < wanted.length; k++) {
-      const basket = await pending[k];
-      delete pending[k]; // let the basket go once added
-      if (k + READ_AHEAD < wanted.length) {
-        const next = load(wanted[k + READ_AHEAD]);
-        next.catch(() => undefined);
-        pending[k + READ_AHEAD] = next;
-      }
-      const ref = wanted[k];
-      const from = Math.max(0, start - ref.firstEntry);
-      const to = Math.min(ref.entries, stop - ref.firstEntry);
-      builder.add(basket, from, to, `${where}, basket ${ref.index}`);
-      if (k === wanted.length - 1 && ref.firstEntry + ref.entries > stop) {
-        cache.set(plan.info.name, { index: ref.index, basket });
+  private _fetch(range: ByteRange): Promise<Uint8Array> {
+    const { start, end, items } = range;
+    for (const { ref, job } of items) {
+      if (!(ref.bytes > 0) || !(ref.seek > 0)) {
+        return Promise.reject(
+          new OpenDataError(
+            'E_FORMAT',
+            `${job.where}, basket ${ref.index} at byte ${ref.seek}: invalid basket location (${ref.bytes} bytes)`
+          )
+        );
       }
     }
-    return builder.finish();
+    return this._source.read(start, end - start);
   }
+}
+
+interface ByteRange {
+  start: number;
+  end: number;
+  items: { job: { where: string }; ref: BasketRef }[];
+}
+
+/** Bytes between baskets read through rather than split into two requests. */
+const GAP = 64 * 1024;
+/** The largest coalesced read (a basket larger than this is read alone). */
+const MAX_RANGE = 8 * 1024 * 1024;
+
+/** Groups basket reads sorted by position into ranges with small gaps and a bounded size. */
+function coalesce<T extends { ref: BasketRef }>(
+  sorted: T[]
+): { start: number; end: number; items: T[] }[] {
+  const out: { start: number; end: number; items: T[] }[] = [];
+  for (const item of sorted) {
+    const { seek, bytes } = item.ref;
+    const last = out[out.length - 1];
+    if (
+      last &&
+      seek - last.end <= GAP &&
+      seek + bytes - last.start <= MAX_RANGE &&
+      seek >= last.start
+    ) {
+      last.end = Math.max(last.end, seek + bytes);
+      last.items.push(item);
+    } else {
+      out.push({ start: seek, end: seek + bytes, items: [item] });
+    }
+  }
+  return out;
 }
