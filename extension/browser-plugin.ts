@@ -6,11 +6,15 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { PortalCatalog, type FetchLike, type ShardLoader } from '@opendata-lab/kernel-helpers/core';
 import { OpenDataBrowser } from './browser';
 import { CatalogModel } from './catalog-model';
 import { CommandIDs } from './commands';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { openDataIcon } from './icons';
+import type { RecordSourceSetting } from './record-store';
+import { SearchModel, snapshotSource } from './search-model';
+import { portalRouteBase, serverFetch } from './server-fetch';
 import type { SnapshotLoader } from './snapshot';
 import { IOpenDataBrowser } from './tokens';
 
@@ -20,12 +24,21 @@ export const BROWSER_PLUGIN_ID = 'opendata-lab:browser';
 /** Where the panel sits in the left sidebar (file browser 100, running 200, table of contents 400). */
 const SIDEBAR_RANK = 600;
 
+/** Where full records and the portal come from (tests pass fixtures and stubs). */
+export interface IBrowserSources {
+  /** Shards of full records of the snapshot (the record view's; the list needs only the index). */
+  loadShard?: ShardLoader;
+  /** A fetch for the server's portal route; null: snapshot only. Default: the Jupyter server's. */
+  portalFetch?: FetchLike | null;
+}
+
 /**
  * The dataset browser plugin. The snapshot loader is a parameter so tests can activate the
  * plugin with a fixture; `index.ts` passes the bundled snapshot.
  */
 export function createBrowserPlugin(
-  loader: SnapshotLoader
+  loader: SnapshotLoader,
+  sources: IBrowserSources = {}
 ): JupyterFrontEndPlugin<IOpenDataBrowser> {
   return {
     id: BROWSER_PLUGIN_ID,
@@ -44,8 +57,16 @@ export function createBrowserPlugin(
       translator = translator ?? nullTranslator;
       const trans = translator.load(TRANSLATION_DOMAIN);
       const catalog = new CatalogModel(loader);
-      // The page size follows the settings once they have loaded.
-      const panel = new OpenDataBrowser({ model: catalog, translator });
+      const portalFetch = sources.portalFetch === undefined ? serverFetch : sources.portalFetch;
+      const search = new SearchModel({
+        snapshot: snapshotSource(catalog, sources.loadShard),
+        // The browser cannot reach the portal itself (CORS): the server's route forwards for it.
+        portal: portalFetch
+          ? new PortalCatalog(portalRouteBase(), { fetch: portalFetch, timeoutMs: 15_000 })
+          : null
+      });
+      // Page size and source follow the settings once they have loaded.
+      const panel = new OpenDataBrowser({ model: catalog, search, translator });
 
       app.shell.add(panel, 'left', { rank: SIDEBAR_RANK });
       restorer?.add(panel, OpenDataBrowser.ID);
@@ -61,6 +82,7 @@ export function createBrowserPlugin(
       if (settingRegistry) {
         const apply = (settings: ISettingRegistry.ISettings): void => {
           panel.pageSize = settings.get('pageSize').composite as number;
+          search.source = (settings.get('source').composite as RecordSourceSetting) ?? 'snapshot';
         };
         settingRegistry
           .load(BROWSER_PLUGIN_ID)
@@ -71,7 +93,7 @@ export function createBrowserPlugin(
           .catch(reason => console.error(`${BROWSER_PLUGIN_ID}: could not load settings`, reason));
       }
 
-      return { widget: panel, catalog };
+      return { widget: panel, catalog, search };
     }
   };
 }

@@ -1,15 +1,36 @@
 import { nullTranslator, type ITranslator, type TranslationBundle } from '@jupyterlab/translation';
-import { SidePanel } from '@jupyterlab/ui-components';
+import {
+  circleIcon,
+  filterIcon,
+  offlineBoltIcon,
+  SidePanel,
+  type LabIcon
+} from '@jupyterlab/ui-components';
+import type { SortOrder } from '@opendata-lab/kernel-helpers/core';
 import type { Message } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
+import { element } from './dom';
+import { FacetFilters } from './facet-filters';
+import { formatNumber } from './format';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { openDataIcon } from './icons';
-import { createRecordRow } from './record-row';
+import { createPlaceholderRow, createRecordRow } from './record-row';
+import type { ISearchResults, SearchModel } from './search-model';
 import type { ICatalogModel } from './tokens';
+import { VirtualList } from './virtual-list';
 
 export const DEFAULT_PAGE_SIZE = 20;
 
-/** The dataset browser side panel: a header and the first page of catalog records. */
+/** Until a row is laid out; the stylesheet fixes the real height (`.odl-RecordRow`). */
+const ROW_HEIGHT = 80;
+
+/** Which source answers the list, as the indicator shows it. */
+export type SourceState = 'snapshot' | 'connecting' | 'portal' | 'offline';
+
+/**
+ * The dataset browser side panel: search-as-you-type, facet filters with counts, sort, and a
+ * virtual list of every hit, over the snapshot or the portal (with an indicator saying which).
+ */
 export class OpenDataBrowser extends SidePanel {
   static readonly ID = 'opendata-lab-browser';
 
@@ -17,11 +38,11 @@ export class OpenDataBrowser extends SidePanel {
     const translator = options.translator ?? nullTranslator;
     // A plain Panel as content: the browser is one view, not a stack of accordion sections.
     super({ content: new Panel(), translator });
-    this._strings = translator.load(TRANSLATION_DOMAIN);
+    const trans = (this._strings = translator.load(TRANSLATION_DOMAIN));
     this._model = options.model;
-    this._pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this._search = options.search;
+    this._search.blockSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
 
-    const trans = this._strings;
     this.id = OpenDataBrowser.ID;
     this.addClass('odl-Browser');
     this.title.icon = openDataIcon;
@@ -29,11 +50,32 @@ export class OpenDataBrowser extends SidePanel {
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', trans.__('CERN Open Data browser'));
 
+    this._facets = new FacetFilters(this._search, trans);
+    this._facets.id = `${OpenDataBrowser.ID}-filters`;
+    this._facets.hide();
     this.header.addWidget(this._createHeader());
+
+    this._summary.addClass('odl-Browser-summary');
     this._results.addClass('odl-Browser-results');
+    this._results.id = `${OpenDataBrowser.ID}-results`;
+    this._list = new VirtualList({
+      scroller: this._results.node,
+      rowHeight: ROW_HEIGHT,
+      label: trans.__('Records'),
+      renderRow: index => {
+        const hit = this._search.hit(index);
+        return hit ? createRecordRow(hit, trans) : createPlaceholderRow(trans);
+      },
+      onRange: (start, end) => this._search.ensure(start, end)
+    });
+    this._results.node.appendChild(this._list.sizer);
+    this.addWidget(this._facets);
+    this.addWidget(this._summary);
     this.addWidget(this._results);
 
     this._model.stateChanged.connect(this._render, this);
+    this._search.changed.connect(this._render, this);
+    this._search.rowsChanged.connect(this._onRows, this);
     this._render();
   }
 
@@ -41,17 +83,27 @@ export class OpenDataBrowser extends SidePanel {
     return this._model;
   }
 
-  /** How many records the list shows (the first page, for now). */
+  get search(): SearchModel {
+    return this._search;
+  }
+
+  /** Hits fetched per request (the `pageSize` setting). */
   get pageSize(): number {
-    return this._pageSize;
+    return this._search.blockSize;
   }
 
   set pageSize(value: number) {
-    const size = Number.isInteger(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
-    if (size !== this._pageSize) {
-      this._pageSize = size;
-      this._render();
-    }
+    this._search.blockSize = Number.isInteger(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
+  }
+
+  /** The search box. */
+  get searchInput(): HTMLInputElement {
+    return this._searchInput;
+  }
+
+  /** The list's rows as they are in the DOM (only those in view). */
+  get list(): VirtualList {
+    return this._list;
   }
 
   dispose(): void {
@@ -59,6 +111,9 @@ export class OpenDataBrowser extends SidePanel {
       return;
     }
     this._model.stateChanged.disconnect(this._render, this);
+    this._search.changed.disconnect(this._render, this);
+    this._search.rowsChanged.disconnect(this._onRows, this);
+    this._list.dispose();
     super.dispose();
   }
 
@@ -66,6 +121,7 @@ export class OpenDataBrowser extends SidePanel {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._loadIfIdle();
+    this._list.update();
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -75,15 +131,23 @@ export class OpenDataBrowser extends SidePanel {
     }
   }
 
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._list.update();
+  }
+
   private _loadIfIdle(): void {
     if (this._model.state.status === 'idle') {
-      this._load();
+      this._model.load().catch(() => undefined); // rendered from the model's error state
+    }
+    if (this._search.status === 'idle') {
+      void this._search.refresh();
     }
   }
 
-  private _load(): void {
-    // Failures are rendered from the model's error state.
+  private _retry(): void {
     this._model.load().catch(() => undefined);
+    void this._search.refresh();
   }
 
   private _createHeader(): Widget {
@@ -91,115 +155,224 @@ export class OpenDataBrowser extends SidePanel {
     const header = new Widget();
     header.addClass('odl-Browser-header');
 
-    const heading = document.createElement('h2');
-    heading.className = 'odl-Browser-heading jp-text-truncated';
-    heading.textContent = trans.__('CERN Open Data');
+    const heading = element(
+      'h2',
+      'odl-Browser-heading jp-text-truncated',
+      trans.__('CERN Open Data')
+    );
 
-    // Placeholder until search lands; disabled so nobody types into a box that does nothing.
-    const search = document.createElement('input');
+    const search = element('input', 'odl-Browser-search jp-mod-styled');
     search.type = 'search';
-    search.className = 'odl-Browser-search jp-mod-styled';
-    search.placeholder = trans.__('Search records');
+    search.placeholder = trans.__('Search records, e.g. dimuon 2011');
     search.setAttribute('aria-label', trans.__('Search records'));
-    search.title = trans.__('Search is not available yet');
-    search.disabled = true;
+    search.setAttribute('aria-controls', `${OpenDataBrowser.ID}-results`);
+    search.spellcheck = false;
+    search.autocomplete = 'off';
+    search.addEventListener('input', () => this._search.setText(search.value));
+    this._searchInput = search;
 
-    header.node.append(heading, search);
+    const tools = element('div', 'odl-Browser-tools');
+    const sortLabel = element('label', 'odl-Browser-sortLabel');
+    sortLabel.appendChild(element('span', 'odl-Browser-sortText', trans.__('Sort')));
+    const sort = element('select', 'jp-mod-styled odl-Browser-sort');
+    sort.setAttribute('aria-label', trans.__('Sort records by'));
+    const orders: [SortOrder, string][] = [
+      ['bestmatch', trans.__('Best match')],
+      ['mostrecent', trans.__('Most recent')],
+      ['title', trans.__('Title A–Z')],
+      ['title_desc', trans.__('Title Z–A')]
+    ];
+    for (const [value, label] of orders) {
+      const option = element('option', '', label);
+      option.value = value;
+      sort.appendChild(option);
+    }
+    sort.addEventListener('change', () => this._search.setSort(sort.value as SortOrder));
+    sortLabel.appendChild(sort);
+    this._sort = sort;
+
+    const toggle = element(
+      'button',
+      'jp-Button jp-mod-minimal jp-mod-styled odl-Browser-filterToggle'
+    );
+    toggle.type = 'button';
+    toggle.setAttribute('aria-controls', this._facets.id);
+    toggle.setAttribute('aria-expanded', 'false');
+    const icon = element('span', 'odl-Browser-filterIcon');
+    filterIcon.element({ container: icon, tag: 'span' });
+    this._filterLabel = element('span', 'odl-Browser-filterLabel');
+    toggle.append(icon, this._filterLabel);
+    toggle.addEventListener('click', () => {
+      this._facets.setHidden(!this._facets.isHidden);
+      toggle.setAttribute('aria-expanded', String(!this._facets.isHidden));
+      toggle.classList.toggle('jp-mod-active', !this._facets.isHidden);
+      if (!this._facets.isHidden) this._facets.render();
+    });
+    tools.append(sortLabel, toggle);
+
+    // Which source answers: text and icon, announced politely when it changes.
+    this._sourceStatus = element('div', 'odl-SourceStatus');
+    this._sourceStatus.setAttribute('role', 'status');
+    this._sourceStatus.setAttribute('aria-live', 'polite');
+
+    header.node.append(heading, search, tools, this._sourceStatus);
     return header;
   }
 
+  /** The source indicator, the count line, the facets and (for new results) the list. */
   private _render(): void {
-    const trans = this._strings;
-    const node = this._results.node;
-    const state = this._model.state;
-    node.setAttribute('aria-busy', String(state.status === 'loading'));
+    const search = this._search;
+    const results = search.results;
+    this._renderSource();
+    this._renderFilterToggle();
+    const busy = search.status === 'searching' || (!results && search.status !== 'error');
+    this._results.node.setAttribute('aria-busy', String(busy));
 
-    switch (state.status) {
-      case 'idle':
-      case 'loading':
-        node.replaceChildren(
-          status('odl-Browser-loading', trans.__('Loading the catalog snapshot…'))
-        );
-        break;
-      case 'error': {
-        const message = status(
-          'odl-Browser-error',
-          trans.__('Could not load the CERN Open Data catalog.'),
-          'alert'
-        );
-        const detail = document.createElement('p');
-        detail.className = 'odl-Browser-errorDetail';
-        detail.textContent = state.error.message;
-        const retry = document.createElement('button');
-        retry.className = 'jp-mod-styled jp-mod-accept odl-Browser-retry';
-        retry.textContent = trans.__('Try again');
-        retry.addEventListener('click', () => this._load());
-        node.replaceChildren(message, detail, retry);
-        break;
-      }
-      case 'ready': {
-        const page = state.catalog.page(1, this._pageSize);
-        const format = new Intl.NumberFormat();
-        const count = status(
-          'odl-Browser-count',
-          trans.__('%1 of %2 records', format.format(page.hits.length), format.format(page.total))
-        );
-        const list = document.createElement('ul');
-        list.className = 'odl-Browser-list';
-        list.setAttribute('aria-label', trans.__('Records'));
-        list.append(...page.hits.map(record => createRecordRow(record, trans)));
-        rovingFocus(list);
-        node.replaceChildren(count, list);
-        break;
-      }
+    const state = this._model.state;
+    if (!results) {
+      const failed = search.status === 'error' || state.status === 'error';
+      this._summary.node.replaceChildren(
+        ...(failed
+          ? this._errorMessage()
+          : [status('odl-Browser-loading', this._strings.__('Loading the catalog snapshot…'))])
+      );
+      this._list.reset(0);
+      return;
+    }
+    if (results !== this._shown) {
+      this._shown = results;
+      this._summary.node.replaceChildren(this._countLine(results));
+      if (!this._facets.isHidden) this._facets.render();
+      this._sort.value =
+        results.query.sort ?? (results.query.text.trim() ? 'bestmatch' : 'mostrecent');
+      this._list.reset(results.count);
+      // The query these rows answer: lets the UI test time keystroke → results.
+      this._results.node.dataset.query = results.query.text;
+    } else if (search.status === 'error') {
+      this._summary.node.replaceChildren(...this._errorMessage());
     }
   }
 
+  private _onRows(): void {
+    this._list.refresh();
+  }
+
+  private _errorMessage(): HTMLElement[] {
+    const trans = this._strings;
+    const state = this._model.state;
+    const error = state.status === 'error' ? state.error : this._search.error;
+    const message = status(
+      'odl-Browser-error',
+      trans.__('Could not load the CERN Open Data catalog.'),
+      'alert'
+    );
+    const detail = element('p', 'odl-Browser-errorDetail', error?.message ?? '');
+    const retry = element(
+      'button',
+      'jp-mod-styled jp-mod-accept odl-Browser-retry',
+      trans.__('Try again')
+    );
+    retry.addEventListener('click', () => this._retry());
+    return [message, detail, retry];
+  }
+
+  private _countLine(results: ISearchResults): HTMLElement {
+    const trans = this._strings;
+    const line = element('div', 'odl-Browser-countLine');
+    const text =
+      results.total === 0
+        ? trans.__('No records match.')
+        : results.count < results.total
+          ? trans.__(
+              'First %1 of %2 records (the portal lists no more: narrow the search)',
+              formatNumber(results.count),
+              formatNumber(results.total)
+            )
+          : trans._n('%2 record', '%2 records', results.total, formatNumber(results.total));
+    line.appendChild(status('odl-Browser-count', text));
+    if (this._facets.activeCount > 0) {
+      const clear = element('button', 'jp-Button jp-mod-minimal jp-mod-styled odl-Browser-clear');
+      clear.type = 'button';
+      clear.textContent = trans.__('Clear filters');
+      clear.addEventListener('click', () => this._search.clearFilters());
+      line.appendChild(clear);
+    }
+    return line;
+  }
+
+  private _renderFilterToggle(): void {
+    const active = this._facets.activeCount;
+    const text = active ? this._strings.__('Filters (%1)', active) : this._strings.__('Filters');
+    if (this._filterLabel.textContent !== text) {
+      this._filterLabel.textContent = text;
+    }
+  }
+
+  private _renderSource(): void {
+    const trans = this._strings;
+    const search = this._search;
+    const state: SourceState =
+      search.source === 'snapshot'
+        ? 'snapshot'
+        : search.portalStatus === 'offline'
+          ? 'offline'
+          : search.portalStatus === 'online'
+            ? 'portal'
+            : 'connecting';
+    const node = this._sourceStatus;
+    if (node.dataset.source === state) {
+      return; // unchanged: no repeated announcement
+    }
+    node.dataset.source = state;
+    const [icon, text]: [LabIcon, string] =
+      state === 'snapshot'
+        ? [openDataIcon, trans.__('Bundled snapshot (works offline)')]
+        : state === 'portal'
+          ? [circleIcon, trans.__('Live portal')]
+          : state === 'connecting'
+            ? [circleIcon, trans.__('Live portal: connecting…')]
+            : [offlineBoltIcon, trans.__('Portal unreachable: showing the bundled snapshot')];
+    const iconNode = element('span', 'odl-SourceStatus-icon');
+    iconNode.setAttribute('aria-hidden', 'true');
+    icon.element({ container: iconNode, tag: 'span' });
+    const children: HTMLElement[] = [iconNode, element('span', 'odl-SourceStatus-text', text)];
+    if (state === 'offline') {
+      const retry = element(
+        'button',
+        'jp-Button jp-mod-minimal jp-mod-styled odl-SourceStatus-retry'
+      );
+      retry.type = 'button';
+      retry.textContent = trans.__('Retry');
+      retry.title = trans.__('Ask the portal again');
+      retry.addEventListener('click', () => search.retryPortal());
+      children.push(retry);
+    }
+    node.replaceChildren(...children);
+  }
+
   private readonly _model: ICatalogModel;
-  private readonly _results = new Widget();
+  private readonly _search: SearchModel;
   private readonly _strings: TranslationBundle;
-  private _pageSize: number;
+  private readonly _facets: FacetFilters;
+  private readonly _summary = new Widget();
+  private readonly _results = new Widget();
+  private readonly _list: VirtualList;
+  private _searchInput!: HTMLInputElement;
+  private _sort!: HTMLSelectElement;
+  private _filterLabel!: HTMLSpanElement;
+  private _sourceStatus!: HTMLDivElement;
+  private _shown: ISearchResults | null = null;
 }
 
 export namespace OpenDataBrowser {
   export interface IOptions {
+    /** The catalog snapshot (its loading state and errors). */
     model: ICatalogModel;
+    /** The list's search over the snapshot or the portal. */
+    search: SearchModel;
     translator?: ITranslator;
     pageSize?: number;
   }
-}
-
-/** One row in the tab order; arrow keys, Home and End move focus between rows. */
-function rovingFocus(list: HTMLElement): void {
-  const rows = () => Array.from(list.children) as HTMLElement[];
-  const first = rows()[0];
-  if (first) {
-    first.tabIndex = 0;
-  }
-  list.addEventListener('keydown', event => {
-    const all = rows();
-    const current = all.indexOf(event.target as HTMLElement);
-    if (current < 0) {
-      return;
-    }
-    const next =
-      event.key === 'ArrowDown'
-        ? Math.min(current + 1, all.length - 1)
-        : event.key === 'ArrowUp'
-          ? Math.max(current - 1, 0)
-          : event.key === 'Home'
-            ? 0
-            : event.key === 'End'
-              ? all.length - 1
-              : -1;
-    if (next < 0) {
-      return;
-    }
-    event.preventDefault();
-    all[current].tabIndex = -1;
-    all[next].tabIndex = 0;
-    all[next].focus();
-  });
 }
 
 /** A live region, so screen readers hear loading, counts and errors. */
@@ -208,9 +381,7 @@ function status(
   text: string,
   role: 'status' | 'alert' = 'status'
 ): HTMLParagraphElement {
-  const node = document.createElement('p');
-  node.className = className;
+  const node = element('p', className, text);
   node.setAttribute('role', role);
-  node.textContent = text;
   return node;
 }

@@ -8,7 +8,7 @@ export { CommandIDs } from './commands';
 export * from './tokens';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
-  createBrowserPlugin(loadBundledSnapshot),
+  createBrowserPlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
   createRecordsPlugin(loadBundledShard)
 ];
 

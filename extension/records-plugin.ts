@@ -7,10 +7,8 @@ import {
   Notification,
   Sanitizer
 } from '@jupyterlab/apputils';
-import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { ServerConnection } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
@@ -18,7 +16,6 @@ import {
   loaderCode,
   PORTAL_URL,
   type CitationFormat,
-  type FetchLike,
   type ShardLoader
 } from '@opendata-lab/kernel-helpers/core';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -37,6 +34,7 @@ import {
 } from './notebook-cells';
 import { RecordStore, type RecordSourceSetting } from './record-store';
 import { RecordView } from './record-view';
+import { portalRouteBase, serverFetch } from './server-fetch';
 import { IOpenDataBrowser } from './tokens';
 
 export const RECORDS_PLUGIN_ID = 'opendata-lab:records';
@@ -57,14 +55,6 @@ const DEFAULTS: ICommandSettings = {
   loaderLanguages: {},
   filesPageSize: 50
 };
-
-/** A fetch through the Jupyter server's route: same origin, with the server's credentials. */
-const serverFetch: FetchLike = (url, init) =>
-  ServerConnection.makeRequest(
-    url,
-    { signal: init?.signal, headers: init?.headers },
-    ServerConnection.makeSettings()
-  );
 
 /**
  * The record view and the record commands: open, insert loader, cite, cite the notebook's
@@ -93,7 +83,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
       const store = new RecordStore({
         catalog: browser.catalog,
         loadShard,
-        portalBase: URLExt.join(PageConfig.getBaseUrl(), 'opendata-lab', 'portal'),
+        portalBase: portalRouteBase(),
         portalFetch: serverFetch
       });
       const views = new Map<string, MainAreaWidget<RecordView>>();

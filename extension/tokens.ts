@@ -2,6 +2,7 @@ import type { CatalogIndex } from '@opendata-lab/kernel-helpers/core';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { Widget } from '@lumino/widgets';
+import type { SearchModel } from './search-model';
 
 /** Where the bundled catalog snapshot is in its (lazy) life. */
 export type CatalogState =
@@ -23,6 +24,8 @@ export interface IOpenDataBrowser {
   /** The side panel (id `opendata-lab-browser`). */
   readonly widget: Widget;
   readonly catalog: ICatalogModel;
+  /** The panel's search: query, filters, sort, results and which source answers. */
+  readonly search: SearchModel;
 }
 
 export const IOpenDataBrowser = new Token<IOpenDataBrowser>(

@@ -1,28 +1,56 @@
 import { Widget } from '@lumino/widgets';
-import type { CatalogIndexData } from '@opendata-lab/kernel-helpers/core';
+import { PortalCatalog, type CatalogIndexData } from '@opendata-lab/kernel-helpers/core';
 import { DEFAULT_PAGE_SIZE, OpenDataBrowser } from '../../extension/browser';
 import { CatalogModel } from '../../extension/catalog-model';
+import { SearchModel, snapshotSource } from '../../extension/search-model';
 import type { SnapshotLoader } from '../../extension/snapshot';
+import { oracleSearch, readSnapshotColumns } from '../support/catalog-oracle';
 import { readSnapshot } from './snapshot-fixture';
+
+/** Height of the list's viewport in these tests (jsdom lays nothing out). */
+const VIEWPORT = 400;
 
 describe('OpenDataBrowser', () => {
   let panel: OpenDataBrowser | null = null;
 
   afterEach(() => {
+    panel?.search.dispose();
     panel?.dispose();
     panel = null;
   });
 
-  function createPanel(loader: SnapshotLoader): OpenDataBrowser {
-    panel = new OpenDataBrowser({ model: new CatalogModel(loader) });
+  function createPanel(loader: SnapshotLoader, pageSize?: number): OpenDataBrowser {
+    const model = new CatalogModel(loader);
+    const search = new SearchModel({ snapshot: snapshotSource(model) });
+    panel = new OpenDataBrowser({ model, search, pageSize });
+    const scroller = panel.node.querySelector<HTMLElement>('.odl-Browser-results')!;
+    Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: VIEWPORT });
     return panel;
   }
 
-  /** Attaches the panel (which starts loading) and waits until the load has settled. */
-  async function show(loader: SnapshotLoader): Promise<OpenDataBrowser> {
-    const browser = createPanel(loader);
+  /** Waits until the panel shows the answer to its current query (or an error). */
+  async function settled(browser: OpenDataBrowser): Promise<void> {
+    const search = browser.search;
+    while (
+      search.status !== 'error' &&
+      (search.status !== 'ready' || search.results?.query !== search.query)
+    ) {
+      await new Promise<void>(resolve => {
+        const once = () => {
+          search.changed.disconnect(once);
+          resolve();
+        };
+        search.changed.connect(once);
+      });
+    }
+  }
+
+  /** Attaches the panel (which starts loading) and waits until the first answer has settled. */
+  async function show(loader: SnapshotLoader, pageSize?: number): Promise<OpenDataBrowser> {
+    const browser = createPanel(loader, pageSize);
     Widget.attach(browser, document.body);
     await browser.model.load().catch(() => undefined);
+    await settled(browser);
     return browser;
   }
 
@@ -34,13 +62,38 @@ describe('OpenDataBrowser', () => {
     return browser.node.querySelector(selector)?.textContent ?? null;
   }
 
-  it('is a labelled region with an id, icon and caption', () => {
+  function type(browser: OpenDataBrowser, value: string): void {
+    browser.searchInput.value = value;
+    browser.searchInput.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+
+  /** Most recent first, as the portal lists records without a query (computed here). */
+  function mostRecent(data: CatalogIndexData): number[] {
+    const c = data.columns;
+    return c.recid
+      .map((_, i) => i)
+      .filter(i => c.availability[i] !== 'ondemand')
+      .sort((a, b) =>
+        c.date_published[a] !== c.date_published[b]
+          ? c.date_published[a] < c.date_published[b]
+            ? 1
+            : -1
+          : Number(c.recid[b]) - Number(c.recid[a])
+      );
+  }
+
+  it('is a labelled region with an id, icon and caption, a labelled search box and sort', () => {
     const browser = createPanel(() => Promise.resolve(readSnapshot()));
     expect(browser.id).toBe('opendata-lab-browser');
     expect(browser.node.getAttribute('role')).toBe('region');
     expect(browser.node.getAttribute('aria-label')).toBeTruthy();
     expect(browser.title.icon).toBeTruthy();
     expect(browser.title.caption).toBeTruthy();
+    expect(browser.searchInput.disabled).toBe(false);
+    expect(browser.searchInput.getAttribute('aria-label')).toBe('Search records');
+    expect(browser.node.querySelector('select.odl-Browser-sort')?.getAttribute('aria-label')).toBe(
+      'Sort records by'
+    );
   });
 
   it('loads the snapshot only once it is shown', async () => {
@@ -51,53 +104,168 @@ describe('OpenDataBrowser', () => {
 
     Widget.attach(browser, document.body);
     expect(browser.model.state.status).toBe('loading');
-    await browser.model.load();
+    await settled(browser);
     expect(loader).toHaveBeenCalledTimes(1);
     browser.hide();
     browser.show();
     expect(loader).toHaveBeenCalledTimes(1);
   });
 
-  it('lists the first page of the real snapshot', async () => {
+  it('lists the real snapshot, most recent first, with only the visible rows in the DOM', async () => {
     const snapshot = readSnapshot();
     const browser = await show(() => Promise.resolve(snapshot));
     const listed = rows(browser);
     const { columns } = snapshot;
+    const order = mostRecent(snapshot);
 
-    expect(listed).toHaveLength(DEFAULT_PAGE_SIZE);
+    // 400 px of 80 px rows: 5 visible, plus 4 rows of overscan below.
+    expect(listed).toHaveLength(Math.ceil(VIEWPORT / browser.list.rowHeight) + 4);
     listed.forEach((row, i) => {
-      expect(row.dataset.recid).toBe(columns.recid[i]);
-      expect(row.querySelector('.odl-RecordRow-title')?.textContent).toBe(columns.title[i]);
-      expect(row.querySelector('.odl-RecordRow-experiment')?.textContent).toBe(
-        columns.experiment[i].join(', ')
+      const p = order[i];
+      expect(row.dataset.recid).toBe(columns.recid[p]);
+      expect(row.getAttribute('aria-posinset')).toBe(String(i + 1));
+      expect(row.getAttribute('aria-setsize')).toBe(String(order.length));
+      expect(row.querySelector('.odl-RecordRow-title')?.textContent).toBe(columns.title[p]);
+      expect(row.querySelector('.odl-RecordRow-experiment')?.textContent ?? '').toBe(
+        columns.experiment[p].join(', ')
       );
-      expect(row.querySelector('.odl-RecordRow-year')?.textContent).toContain(
-        String(columns.year[i][0])
-      );
-      const badge = row.querySelector<HTMLAnchorElement>('a.odl-DoiBadge');
-      expect(badge?.textContent).toContain(columns.doi[i]);
-      expect(badge?.href).toBe(`https://doi.org/${columns.doi[i]}`);
+      if (columns.doi[p]) {
+        const badge = row.querySelector<HTMLAnchorElement>('a.odl-DoiBadge');
+        expect(badge?.textContent).toContain(columns.doi[p]);
+        expect(badge?.href).toBe(`https://doi.org/${columns.doi[p]}`);
+      }
+      const events = columns.number_events[p];
+      const eventsText = row.querySelector('.odl-RecordRow-events');
+      expect(eventsText === null).toBe(!(events && events > 0));
     });
-    // The first snapshot records are CMS collision datasets: the type shows without `::`.
-    expect(listed[0].querySelector('.odl-RecordRow-type')?.textContent).toBe(
-      columns.type[0].map(t => t.replace('::', ' / ')).join(', ')
+    const format = new Intl.NumberFormat();
+    expect(text(browser, '.odl-Browser-count')).toBe(`${format.format(order.length)} records`);
+
+    // The sizer is as tall as every row: the scrollbar spans all records.
+    const sizer = browser.node.querySelector<HTMLElement>('.odl-VirtualList')!;
+    expect(sizer.style.height).toBe(`${order.length * browser.list.rowHeight}px`);
+  });
+
+  it('renders the rows scrolled to, fetching their records on demand', async () => {
+    const snapshot = readSnapshot();
+    const browser = await show(() => Promise.resolve(snapshot));
+    const order = mostRecent(snapshot);
+    const scroller = browser.node.querySelector<HTMLElement>('.odl-Browser-results')!;
+    const target = 30_000;
+    scroller.scrollTop = target * browser.list.rowHeight;
+    scroller.dispatchEvent(new Event('scroll'));
+    // First placeholders (that block is not fetched yet), then the records.
+    expect(rows(browser).some(r => r.classList.contains('odl-mod-placeholder'))).toBe(true);
+    await new Promise<void>(resolve => browser.search.rowsChanged.connect(() => resolve()));
+    await new Promise(r => setTimeout(r, 0));
+    const listed = rows(browser);
+    expect(listed.length).toBeLessThanOrEqual(Math.ceil(VIEWPORT / browser.list.rowHeight) + 8);
+    const first = listed.find(r => r.getAttribute('aria-posinset') === String(target + 1))!;
+    expect(first.dataset.recid).toBe(snapshot.columns.recid[order[target]]);
+    expect(listed.some(r => r.classList.contains('odl-mod-placeholder'))).toBe(false);
+  });
+
+  it('moves focus with the keyboard, into rows that were not rendered', async () => {
+    const browser = await show(() => Promise.resolve(readSnapshot()));
+    const [first] = rows(browser);
+    expect(first.tabIndex).toBe(0);
+    first.focus();
+    first.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    expect(document.activeElement?.getAttribute('aria-posinset')).toBe('2');
+    const active = document.activeElement as HTMLElement;
+    active.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    const total = browser.search.results!.count;
+    expect(document.activeElement?.getAttribute('aria-posinset')).toBe(String(total));
+    expect((document.activeElement as HTMLElement).tabIndex).toBe(0);
+    expect(rows(browser).length).toBeLessThan(20);
+  });
+
+  it('searches as you type and filters by facets, with counts matching an independent count', async () => {
+    const columns = readSnapshotColumns();
+    const browser = await show(() => Promise.resolve(readSnapshot()));
+    type(browser, 'dimuon');
+    await settled(browser);
+    const dimuon = oracleSearch(columns, { text: 'dimuon' });
+    expect(text(browser, '.odl-Browser-count')).toBe(
+      `${new Intl.NumberFormat().format(dimuon.total)} records`
+    );
+    expect(browser.node.querySelector<HTMLElement>('.odl-Browser-results')!.dataset.query).toBe(
+      'dimuon'
     );
 
-    const count = text(browser, '.odl-Browser-count');
-    const format = new Intl.NumberFormat();
-    expect(count).toBe(
-      `${format.format(DEFAULT_PAGE_SIZE)} of ${format.format(snapshot.count)} records`
+    // Open the filters, tick CMS, pick 2011..2011.
+    browser.node.querySelector<HTMLButtonElement>('.odl-Browser-filterToggle')!.click();
+    const cms = browser.node.querySelector<HTMLInputElement>(
+      'input[data-facet="experiment"][data-key="CMS"]'
+    )!;
+    expect(cms.closest('label')!.querySelector('.odl-Facet-count')!.textContent).toBe(
+      new Intl.NumberFormat().format(dimuon.experiment.CMS)
     );
-    expect(snapshot.count).toBe(columns.recid.length);
+    cms.click();
+    await settled(browser);
+    for (const end of ['from', 'to']) {
+      const select = browser.node.querySelector<HTMLSelectElement>(`select[data-year="${end}"]`)!;
+      select.value = '2011';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    await settled(browser);
+    const filtered = oracleSearch(columns, {
+      text: 'dimuon',
+      experiment: ['CMS'],
+      years: [2011, 2011]
+    });
+    expect(browser.search.results!.total).toBe(filtered.total);
+    const recids = new Set(filtered.recids);
+    for (const row of rows(browser).slice(0, filtered.total)) {
+      expect(recids.has(row.dataset.recid!)).toBe(true);
+    }
+    // Facet counts on screen: each facet counted with the other filters.
+    for (const box of browser.node.querySelectorAll<HTMLInputElement>(
+      'input[data-facet="experiment"]'
+    )) {
+      const count = box.closest('label')!.querySelector('.odl-Facet-count')!.textContent;
+      expect(count).toBe(
+        new Intl.NumberFormat().format(filtered.experiment[box.dataset.key!] ?? 0)
+      );
+    }
+    expect(cms.isConnected ? cms.checked : true).toBe(true);
+    expect(
+      browser.node.querySelector<HTMLInputElement>(
+        'input[data-facet="experiment"][data-key="CMS"]'
+      )!.checked
+    ).toBe(true);
+    expect(text(browser, '.odl-Browser-filterLabel')).toBe('Filters (2)');
+
+    // Closed sections are built when opened, with the counts of the current results.
+    const keywords = browser.node.querySelector<HTMLDetailsElement>(
+      'details[data-facet="keywords"]'
+    )!;
+    expect(keywords.open).toBe(false);
+    expect(keywords.querySelector('input')).toBeNull();
+    keywords.open = true;
+    await new Promise(r => setTimeout(r, 0)); // the toggle event is queued
+    const opened = browser.node.querySelector<HTMLDetailsElement>(
+      'details[data-facet="keywords"]'
+    )!;
+    expect(opened.open).toBe(true);
+    const facet = browser.search.results!.facets.keywords ?? [];
+    expect(opened.querySelectorAll('input[type="checkbox"]').length).toBe(
+      Math.min(facet.length, 8)
+    );
+
+    browser.node.querySelector<HTMLButtonElement>('.odl-Facets-clear')!.click();
+    await settled(browser);
+    expect(browser.search.results!.total).toBe(dimuon.total);
   });
 
   it('shows record values as text, never as markup', async () => {
     const snapshot: CatalogIndexData = readSnapshot();
+    const [p, q] = mostRecent(snapshot);
     const hostile = '<img src=x onerror=alert(1)>';
-    snapshot.columns.title[0] = hostile;
-    snapshot.columns.experiment[0] = ['<img src=y>'];
-    snapshot.columns.doi[0] = '10.1/"><img src=z>';
-    snapshot.columns.doi[1] = '';
+    snapshot.columns.title[p] = hostile;
+    snapshot.columns.experiment[p] = ['<img src=y>'];
+    snapshot.columns.doi[p] = '10.1/"><img src=z>';
+    snapshot.columns.doi[q] = '';
 
     const browser = await show(() => Promise.resolve(snapshot));
     const [first, second] = rows(browser);
@@ -125,9 +293,9 @@ describe('OpenDataBrowser', () => {
     expect(text(browser, '.odl-Browser-errorDetail')).toBe('index.json.gz: HTTP 404 Not Found');
 
     browser.node.querySelector<HTMLButtonElement>('button.odl-Browser-retry')!.click();
-    await browser.model.load();
+    await settled(browser);
     expect(loader).toHaveBeenCalledTimes(2);
-    expect(rows(browser)).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(rows(browser).length).toBeGreaterThan(0);
     expect(browser.node.querySelector('[role="alert"]')).toBeNull();
   });
 
@@ -138,11 +306,40 @@ describe('OpenDataBrowser', () => {
     );
   });
 
-  it('follows the page size', async () => {
-    const browser = await show(() => Promise.resolve(readSnapshot()));
-    browser.pageSize = 5;
-    expect(rows(browser)).toHaveLength(5);
+  it('fetches hits in blocks of the page size', async () => {
+    const browser = await show(() => Promise.resolve(readSnapshot()), 5);
+    expect(browser.pageSize).toBe(5);
+    expect(browser.search.hit(4)).toBeDefined();
     browser.pageSize = 0;
-    expect(rows(browser)).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(browser.pageSize).toBe(DEFAULT_PAGE_SIZE);
+  });
+
+  it('says which source answers: the snapshot by default', async () => {
+    const browser = await show(() => Promise.resolve(readSnapshot()));
+    const status = browser.node.querySelector<HTMLElement>('.odl-SourceStatus')!;
+    expect(status.getAttribute('role')).toBe('status');
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.dataset.source).toBe('snapshot');
+    expect(status.textContent).toBe('Bundled snapshot (works offline)');
+    expect(status.querySelector('svg')).not.toBeNull();
+  });
+
+  it('shows the offline indicator when the portal cannot be reached, with snapshot results', async () => {
+    const model = new CatalogModel(() => Promise.resolve(readSnapshot()));
+    const search = new SearchModel({
+      snapshot: snapshotSource(model),
+      portal: new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 })
+    });
+    search.source = 'portal';
+    panel = new OpenDataBrowser({ model, search });
+    const status = panel.node.querySelector<HTMLElement>('.odl-SourceStatus')!;
+    expect(status.dataset.source).toBe('connecting');
+    Widget.attach(panel, document.body);
+    await settled(panel);
+    expect(status.dataset.source).toBe('offline');
+    expect(status.textContent).toContain('Portal unreachable: showing the bundled snapshot');
+    expect(status.querySelector('button')?.textContent).toBe('Retry');
+    expect(search.results!.origin).toBe('snapshot');
+    expect(rows(panel).length).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,41 @@
+// Number formatting in the user's locale. Intl formatters are costly to create and the list and
+// facets format numbers on every keystroke, so each is made once and reused.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(key: string, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** 1234567 → "1,234,567". */
+export function formatNumber(value: number): string {
+  return formatter('number').format(value);
+}
+
+/** 1234567 → "1.2M". */
+export function formatCompact(value: number): string {
+  return formatter('compact', { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte', 'petabyte'];
+
+/** 1234567 → "1.2 MB" (decimal units, as the portal shows sizes). */
+export function formatBytes(bytes: number): string {
+  let unit = 0;
+  let value = bytes;
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = value < 10 && unit > 0 ? 1 : 0;
+  return formatter(`${BYTE_UNITS[unit]}:${digits}`, {
+    style: 'unit',
+    unit: BYTE_UNITS[unit],
+    unitDisplay: 'short',
+    maximumFractionDigits: digits
+  }).format(value);
+}

@@ -1,0 +1,256 @@
+import {
+  CatalogIndex,
+  PortalCatalog,
+  PORTAL_RESULT_CAP,
+  type CatalogSource,
+  type SearchOptions,
+  type SearchResult
+} from '@opendata-lab/kernel-helpers/core';
+import { CatalogModel } from '../../extension/catalog-model';
+import { SearchModel, snapshotSource } from '../../extension/search-model';
+import { oracleSearch, readSnapshotColumns } from '../support/catalog-oracle';
+import { addPortalApi, readFixtures } from '../support/portal-api';
+import { PortalServer } from '../support/portal-server';
+import { readSnapshot } from './snapshot-fixture';
+
+const columns = readSnapshotColumns();
+const snapshot = snapshotSource(new CatalogModel(() => Promise.resolve(readSnapshot())));
+
+/** Resolves when the model next reports a change. */
+function nextChange(model: SearchModel): Promise<void> {
+  return new Promise(resolve => {
+    const once = () => {
+      model.changed.disconnect(once);
+      resolve();
+    };
+    model.changed.connect(once);
+  });
+}
+
+/** Waits until the model has an answer for the current query. */
+async function settled(model: SearchModel): Promise<void> {
+  while (model.status === 'searching' || model.results?.query !== model.query) {
+    await nextChange(model);
+  }
+}
+
+/** The snapshot, with each search held until the test releases it (answers in any order). */
+function heldSource(inner: CatalogSource) {
+  const held: { text: string; release: () => void }[] = [];
+  const source: CatalogSource = {
+    name: 'held',
+    get: recid => inner.get(recid),
+    lookup: key => inner.lookup(key),
+    search: (text?: string, options?: SearchOptions) =>
+      new Promise<SearchResult>((resolve, reject) => {
+        held.push({
+          text: text ?? '',
+          release: () => inner.search(text, options).then(resolve, reject)
+        });
+      })
+  };
+  return { source, held };
+}
+
+describe('SearchModel over the snapshot', () => {
+  it('answers with totals and facet counts that match an independent count', async () => {
+    const model = new SearchModel({ snapshot });
+    model.setText('dimuon');
+    model.toggle('experiment', 'CMS');
+    model.setYearRange(2011, 2011);
+    await settled(model);
+    const expected = oracleSearch(columns, {
+      text: 'dimuon',
+      experiment: ['CMS'],
+      years: [2011, 2011]
+    });
+    const results = model.results!;
+    expect(expected.total).toBeGreaterThan(0);
+    expect(results.total).toBe(expected.total);
+    expect(results.origin).toBe('snapshot');
+    expect(model.query.filters).toEqual({ experiment: ['CMS'], year: ['2011'] });
+    // Facet counts: experiment counts ignore the experiment filter, year counts ignore the year one.
+    for (const { key, count } of results.facets.experiment!) {
+      expect([key, count]).toEqual([key, expected.experiment[key]]);
+    }
+    for (const { key, count } of results.facets.year!) {
+      expect([key, count]).toEqual([key, expected.year[key]]);
+    }
+    // Every hit of the first block is one the independent count found.
+    const recids = new Set(expected.recids);
+    for (let i = 0; i < Math.min(results.count, model.blockSize); i++) {
+      expect(recids.has(model.hit(i)!.recid)).toBe(true);
+    }
+    model.dispose();
+  });
+
+  it('drops a stale answer: only the newest query is shown', async () => {
+    const inner = await snapshot();
+    const { source, held } = heldSource(inner);
+    const model = new SearchModel({
+      snapshot: () => Promise.resolve(source),
+      snapshotDebounceMs: 0
+    });
+    void model.refresh();
+    model.setText('muon');
+    await new Promise(r => setTimeout(r, 5));
+    model.setText('dimuon');
+    await new Promise(r => setTimeout(r, 5));
+    await Promise.resolve();
+    expect(held.map(h => h.text)).toEqual(['', 'muon', 'dimuon']);
+
+    // The newest answer arrives first, then the older ones: they must not replace it.
+    held[2].release();
+    await settled(model);
+    const dimuon = model.results!;
+    expect(dimuon.query.text).toBe('dimuon');
+    held[1].release();
+    held[0].release();
+    await new Promise(r => setTimeout(r, 20));
+    expect(model.results).toBe(dimuon);
+    expect(model.results!.total).toBe(oracleSearch(columns, { text: 'dimuon' }).total);
+    model.dispose();
+  });
+
+  it('debounces typing: a burst of keystrokes is one search', async () => {
+    const inner = await snapshot();
+    const texts: string[] = [];
+    const source: CatalogSource = {
+      ...inner,
+      name: inner.name,
+      get: r => inner.get(r),
+      lookup: k => inner.lookup(k),
+      search: (text, options) => {
+        texts.push(text ?? '');
+        return inner.search(text, options);
+      }
+    };
+    const model = new SearchModel({ snapshot: () => Promise.resolve(source) });
+    for (const prefix of ['d', 'di', 'dim', 'dimu', 'dimuo', 'dimuon']) model.setText(prefix);
+    await settled(model);
+    expect(texts).toEqual(['dimuon']);
+    expect(model.results!.query.text).toBe('dimuon');
+    model.dispose();
+  });
+
+  it('toggles facet values, sets a year range and clears all filters', async () => {
+    const model = new SearchModel({ snapshot });
+    void model.refresh();
+    await settled(model);
+    const everything = model.results!.total;
+    expect(everything).toBe(oracleSearch(columns, {}).total);
+
+    model.toggle('experiment', 'CMS');
+    model.toggle('experiment', 'ALICE');
+    await settled(model);
+    expect(model.selected('experiment')).toEqual(['CMS', 'ALICE']);
+    expect(model.results!.total).toBe(
+      oracleSearch(columns, { experiment: ['CMS', 'ALICE'] }).total
+    );
+
+    model.toggle('experiment', 'ALICE');
+    model.setYearRange(2012, 2010); // reversed ends are put in order
+    await settled(model);
+    expect(model.yearRange).toEqual([2010, 2012]);
+    expect(model.results!.total).toBe(
+      oracleSearch(columns, { experiment: ['CMS'], years: [2010, 2012] }).total
+    );
+
+    model.setYearRange(2015, null);
+    await settled(model);
+    expect(model.query.filters.year).toEqual(['2015--']);
+    expect(model.results!.total).toBe(
+      oracleSearch(columns, { experiment: ['CMS'], years: [2015, 9999] }).total
+    );
+
+    model.clearFilters();
+    await settled(model);
+    expect(model.query.filters).toEqual({});
+    expect(model.results!.total).toBe(everything);
+    model.dispose();
+  });
+
+  it('reads hits block by block as the list asks for them, in the chosen order', async () => {
+    const model = new SearchModel({ snapshot, blockSize: 25 });
+    model.setSort('title');
+    await settled(model);
+    expect(model.hit(0)).toBeDefined();
+    expect(model.hit(25)).toBeUndefined();
+    const rows = new Promise<void>(resolve => model.rowsChanged.connect(() => resolve()));
+    model.ensure(1000, 1010);
+    await rows;
+    const hits = Array.from({ length: 10 }, (_, i) => model.hit(1000 + i)!);
+    expect(hits.every(Boolean)).toBe(true);
+    const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+    for (let i = 1; i < hits.length; i++) {
+      expect(collator.compare(hits[i - 1].title, hits[i].title)).toBeLessThanOrEqual(0);
+    }
+    model.dispose();
+  });
+});
+
+describe('SearchModel with the portal', () => {
+  let server: PortalServer;
+  const fixtures = readFixtures();
+
+  beforeAll(async () => {
+    server = addPortalApi(await PortalServer.start(), fixtures);
+  });
+
+  afterAll(() => server.close());
+
+  const portal = () => new PortalCatalog(server.url, { fetch, timeoutMs: 5000 });
+
+  it('answers from the portal when the setting asks for it', async () => {
+    const model = new SearchModel({ snapshot, portal: portal() });
+    model.source = 'portal';
+    void model.refresh();
+    await settled(model);
+    expect(model.results!.origin).toBe('portal');
+    expect(model.portalStatus).toBe('online');
+    expect(model.results!.total).toBe(fixtures.length);
+    expect(model.results!.count).toBe(Math.min(fixtures.length, PORTAL_RESULT_CAP));
+    expect(server.requests.some(r => r.url.startsWith('/api/records/?'))).toBe(true);
+    model.dispose();
+  });
+
+  it('falls back to the snapshot when the portal fails, says so, and retries on request', async () => {
+    const model = new SearchModel({ snapshot, portal: portal() });
+    model.source = 'auto';
+    server.fault(/^\/api\/records\/$/, { kind: 'status', status: 502 });
+    model.setText('dimuon');
+    await settled(model);
+    expect(model.portalStatus).toBe('offline');
+    expect(model.results!.origin).toBe('snapshot');
+    expect(model.results!.total).toBe(oracleSearch(columns, { text: 'dimuon' }).total);
+
+    // While offline, new queries go straight to the snapshot (no wait on a dead portal).
+    const before = server.requests.length;
+    model.setText('dimuon 2011');
+    await settled(model);
+    expect(server.requests.length).toBe(before);
+    expect(model.results!.origin).toBe('snapshot');
+
+    model.retryPortal();
+    await settled(model);
+    expect(model.portalStatus).toBe('online');
+    expect(model.results!.origin).toBe('portal');
+    model.dispose();
+  });
+
+  it('falls back when nothing listens at the portal address', async () => {
+    const dead = new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 });
+    const model = new SearchModel({ snapshot, portal: dead });
+    model.source = 'portal';
+    void model.refresh();
+    await settled(model);
+    expect(model.portalStatus).toBe('offline');
+    expect(model.results!.origin).toBe('snapshot');
+    expect(model.results!.total).toBe(CatalogIndex.fromJSON(readSnapshot()).count - ondemand());
+    model.dispose();
+  });
+});
+
+function ondemand(): number {
+  return columns.availability.filter(a => a === 'ondemand').length;
+}
