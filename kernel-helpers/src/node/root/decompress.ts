@@ -1,11 +1,13 @@
 // ROOT's compressed chunks: a 9-byte header (2-letter algorithm, method byte, 3-byte little-endian
 // compressed and uncompressed sizes) then the payload; a basket may hold several chunks. zlib uses
-// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the block decoder in lz4.ts, ZSTD fzstd
-// (jsroot's zstd wasm wrapper loops forever on some corrupted frames), LZMA jsroot's xz port.
+// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the block decoder in lz4.ts (its XXH64
+// checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
+// frames), LZMA jsroot's xz port.
 import zlib from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
 import { decodeLZ4Block } from './lz4';
+import { xxhash64 } from './xxhash64';
 import { loadJsroot, quietly } from './jsroot';
 
 const HEADER = 9;
@@ -61,8 +63,11 @@ export async function decompress(
       (out ??= new Uint8Array(size)).set(chunk, d);
       got = chunk.length;
     } else if (tag === 'L4') {
-      // 8 bytes of xxhash64 checksum precede the LZ4 block; the block decoder checks every bound.
+      // 8 bytes of XXH64 (big-endian) of the block precede it; the decoder also checks every bound
       if (packed < 8) throw fail('too short');
+      const [hi, lo] = xxhash64(body.subarray(8));
+      const sum = new DataView(body.buffer, body.byteOffset, 8);
+      if (sum.getUint32(0) !== hi || sum.getUint32(4) !== lo) throw fail('checksum mismatch');
       out ??= new Uint8Array(size);
       got = decodeLZ4Block(body.subarray(8), out.subarray(0, d + unpacked), d);
       if (got !== unpacked) throw fail('malformed LZ4 block');
