@@ -226,6 +226,13 @@ test('search-as-you-type over the whole snapshot updates results within 50 ms of
 test('with the portal unreachable, switching the source to portal shows the offline indicator and snapshot results', async ({
   page
 }) => {
+  // The route's answers: the portal is unreachable (502/504), but no request is refused (400).
+  const routeAnswers: { url: string; status: number }[] = [];
+  page.on('response', response => {
+    if (response.url().includes('/opendata-lab/portal/')) {
+      routeAnswers.push({ url: response.url(), status: response.status() });
+    }
+  });
   const panel = await openPanel(page);
   const status = panel.locator('.odl-SourceStatus');
   await expect(status).toHaveAttribute('data-source', 'snapshot');
@@ -246,6 +253,11 @@ test('with the portal unreachable, switching the source to portal shows the offl
   await expect(status).toHaveAttribute('data-source', 'offline');
   await expect(status).toHaveText(/Portal unreachable: showing the bundled snapshot/);
   await expect(status.getByRole('button', { name: 'Retry' })).toBeVisible();
+  expect(routeAnswers.length).toBeGreaterThan(0);
+  for (const answer of routeAnswers) {
+    expect(new URL(answer.url).pathname).toBe('/opendata-lab/portal/api/records/');
+    expect([502, 504]).toContain(answer.status);
+  }
 
   // The snapshot still answers searches.
   await panel.getByRole('searchbox', { name: 'Search records' }).fill('dimuon');
