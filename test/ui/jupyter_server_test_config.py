@@ -15,6 +15,7 @@ os.environ.setdefault("JUPYTERLAB_GALATA_ROOT_DIR", str(root))
 
 configure_jupyter_server(c)  # noqa: F821 - `c` is the config object Jupyter passes in
 
+c.ServerApp.port = int(os.environ.get("OPENDATA_LAB_UI_PORT", "8888"))
 c.ServerApp.allow_root = True  # CI containers run as root
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"

@@ -3,6 +3,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..', '..');
+// Galata's server listens on 8888; another port lets two checkouts run their UI tests at once.
+const port = process.env.OPENDATA_LAB_UI_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
@@ -18,6 +20,7 @@ module.exports = {
   ],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     // Galata records videos by default, which needs an ffmpeg download: traces are enough.
     video: 'off',
     trace: 'retain-on-failure',
@@ -35,7 +38,8 @@ module.exports = {
   webServer: {
     command: `${path.join(root, '.venv', 'bin', 'jupyter')} lab --config jupyter_server_test_config.py`,
     cwd: __dirname,
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
+    env: { ...process.env, OPENDATA_LAB_UI_PORT: port },
     timeout: 120000,
     reuseExistingServer: false
   }
