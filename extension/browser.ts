@@ -169,6 +169,13 @@ export class OpenDataBrowser extends SidePanel {
     search.spellcheck = false;
     search.autocomplete = 'off';
     search.addEventListener('input', () => this._search.setText(search.value));
+    // Down from the search box goes to the first result, as in JupyterLab's own filter boxes.
+    search.addEventListener('keydown', event => {
+      if (event.key === 'ArrowDown' && this._list.count > 0) {
+        event.preventDefault();
+        this._list.focusRow(0);
+      }
+    });
     this._searchInput = search;
 
     const tools = element('div', 'odl-Browser-tools');

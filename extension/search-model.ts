@@ -227,6 +227,20 @@ export class SearchModel {
 
   /** Fetches the blocks of hits `start`..`end` (exclusive) not held yet; `rowsChanged` tells when they arrive. */
   ensure(start: number, end: number): void {
+    if (this._results?.origin !== 'portal') {
+      this._fetchBlocks(start, end);
+      return;
+    }
+    // Scrolling fast through the portal's hits would request every block passed over: ask for
+    // the range the list shows a moment later instead.
+    this._wanted = [start, end];
+    this._blockTimer ??= setTimeout(() => {
+      this._blockTimer = null;
+      this._fetchBlocks(...this._wanted);
+    }, 80);
+  }
+
+  private _fetchBlocks(start: number, end: number): void {
     const results = this._results;
     if (!results || this._status !== 'ready') return;
     const size = this._blockSize;
@@ -254,7 +268,7 @@ export class SearchModel {
           pending.delete(b);
           if (source && !isUsageError(reason)) {
             // The portal went away mid-list: answer the whole query from the snapshot.
-            this._setPortalStatus('offline');
+            this._markOffline();
             void this.refresh();
           }
         }
@@ -264,6 +278,7 @@ export class SearchModel {
 
   dispose(): void {
     this._clearTimer();
+    if (this._blockTimer !== null) clearTimeout(this._blockTimer);
     this._generation++;
     Signal.clearData(this);
   }
@@ -280,8 +295,7 @@ export class SearchModel {
         return { result, origin: 'portal' };
       } catch (error) {
         if (isUsageError(error)) throw error;
-        this._offlineSince = Date.now();
-        this._setPortalStatus('offline');
+        this._markOffline();
       }
     }
     const snapshot = await this._snapshot();
@@ -303,6 +317,11 @@ export class SearchModel {
     const options: SearchOptions = { ...query.filters, page, size: this._blockSize };
     if (query.sort) options.sort = query.sort;
     return options;
+  }
+
+  private _markOffline(): void {
+    this._offlineSince = Date.now();
+    this._setPortalStatus('offline');
   }
 
   private _setPortalStatus(status: PortalStatus): void {
@@ -335,6 +354,8 @@ export class SearchModel {
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _blocks = new Map<number, RecordSummary[]>();
   private _pending = new Set<number>();
+  private _wanted: [number, number] = [0, 0];
+  private _blockTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _rowsChanged = new Signal<this, void>(this);
 }

@@ -169,7 +169,12 @@ describe('OpenDataBrowser', () => {
     const browser = await show(() => Promise.resolve(readSnapshot()));
     const [first] = rows(browser);
     expect(first.tabIndex).toBe(0);
-    first.focus();
+    // Down from the search box reaches the first row.
+    browser.searchInput.focus();
+    browser.searchInput.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true })
+    );
+    expect(document.activeElement).toBe(first);
     first.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
     expect(document.activeElement?.getAttribute('aria-posinset')).toBe('2');
     const active = document.activeElement as HTMLElement;

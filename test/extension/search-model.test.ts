@@ -214,6 +214,26 @@ describe('SearchModel with the portal', () => {
     model.dispose();
   });
 
+  it('asks the portal only for the blocks the list settles on while scrolling', async () => {
+    const model = new SearchModel({ snapshot, portal: portal(), blockSize: 10 });
+    model.source = 'portal';
+    void model.refresh();
+    await settled(model);
+    const before = server.requests.length;
+    const rows = new Promise<void>(resolve => model.rowsChanged.connect(() => resolve()));
+    model.ensure(100, 110);
+    model.ensure(200, 210);
+    model.ensure(300, 310);
+    await rows;
+    const pages = server.requests
+      .slice(before)
+      .map(r => new URL(r.url, server.url).searchParams.get('page'));
+    expect(pages).toEqual(['31']);
+    expect(model.hit(300)).toBeDefined();
+    expect(model.hit(100)).toBeUndefined();
+    model.dispose();
+  });
+
   it('falls back to the snapshot when the portal fails, says so, and retries on request', async () => {
     const model = new SearchModel({ snapshot, portal: portal() });
     model.source = 'auto';
