@@ -55,6 +55,16 @@ export interface SummaryPage {
   hits: RecordSummary[];
 }
 
+/** Rejects a page or page size that is not a positive integer (every catalog source pages alike). */
+export function assertPage(page: number, size: number): void {
+  if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
+    throw new OpenDataError(
+      'E_USAGE',
+      `page and size must be positive integers (got page ${page}, size ${size})`
+    );
+  }
+}
+
 /** The bundled catalog snapshot, parsed once and read by position. Browser-safe. */
 export class CatalogIndex {
   readonly columns: CatalogColumns;
@@ -115,12 +125,7 @@ export class CatalogIndex {
 
   /** Page `page` (1-based) of all records in recid order. */
   page(page = 1, size = 20): SummaryPage {
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
-      throw new OpenDataError(
-        'E_USAGE',
-        `page and size must be positive integers (got page ${page}, size ${size})`
-      );
-    }
+    assertPage(page, size);
     const start = (page - 1) * size;
     const hits: RecordSummary[] = [];
     for (let i = start; i < Math.min(start + size, this.count); i++) hits.push(this.summary(i));

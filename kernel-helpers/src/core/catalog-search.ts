@@ -1,5 +1,6 @@
 // Search over a catalog index: free text (inverted index in typed arrays), the portal's facets with
 // the portal's counting rule, sort orders and pages. Built once per index; browser-safe.
+import { assertPage } from './catalog-index';
 import type { CatalogIndex, RecordSummary } from './catalog-index';
 import { OpenDataError } from './errors';
 
@@ -164,12 +165,7 @@ export class CatalogSearch {
   search(text = '', options: SearchOptions = {}): SearchResult {
     const page = options.page ?? 1;
     const size = options.size ?? 10;
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
-      throw new OpenDataError(
-        'E_USAGE',
-        `page and size must be positive integers (got page ${page}, size ${size})`
-      );
-    }
+    assertPage(page, size);
     const terms = tokenize(text);
     const sort = options.sort ?? (terms.length ? 'bestmatch' : 'mostrecent');
     if (!SORT_ORDERS.includes(sort)) {

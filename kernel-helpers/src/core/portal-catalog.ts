@@ -1,6 +1,7 @@
 // The live portal's REST API as a CatalogSource (PORTAL.md: /api/records/?q=&page=&size=&sort=&<facet>=…,
 // /api/records/<recid>). Browser-safe: the caller injects fetch (the global one by default).
 import { CatalogRecord, typeKeys, years } from './catalog-build';
+import { assertPage } from './catalog-index';
 import type { RecordSummary } from './catalog-index';
 import {
   FACET_NAMES,
@@ -59,12 +60,7 @@ export class PortalCatalog implements CatalogSource {
   searchUrl(text = '', options: SearchOptions = {}): string {
     const page = options.page ?? 1;
     const size = options.size ?? 10;
-    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1) {
-      throw new OpenDataError(
-        'E_USAGE',
-        `page and size must be positive integers (got page ${page}, size ${size})`
-      );
-    }
+    assertPage(page, size);
     if (page * size > PORTAL_RESULT_CAP) {
       throw new OpenDataError(
         'E_USAGE',
