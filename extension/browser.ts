@@ -121,7 +121,7 @@ export class OpenDataBrowser extends SidePanel {
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
     this._loadIfIdle();
-    this._list.update();
+    this._list.resize();
   }
 
   protected onAfterAttach(msg: Message): void {
@@ -133,7 +133,7 @@ export class OpenDataBrowser extends SidePanel {
 
   protected onResize(msg: Widget.ResizeMessage): void {
     super.onResize(msg);
-    this._list.update();
+    this._list.resize();
   }
 
   private _loadIfIdle(): void {
@@ -248,11 +248,11 @@ export class OpenDataBrowser extends SidePanel {
     }
     if (results !== this._shown) {
       this._shown = results;
+      this._list.reset(results.count);
       this._summary.node.replaceChildren(this._countLine(results));
       if (!this._facets.isHidden) this._facets.render();
       this._sort.value =
         results.query.sort ?? (results.query.text.trim() ? 'bestmatch' : 'mostrecent');
-      this._list.reset(results.count);
       // The query these rows answer: lets the UI test time keystroke → results.
       this._results.node.dataset.query = results.query.text;
     } else if (search.status === 'error') {

@@ -20,6 +20,12 @@ export class VirtualList {
     this._sizer.appendChild(this.node);
     this.node.addEventListener('keydown', this._onKeyDown);
     this._scroller.addEventListener('scroll', this._onScroll, { passive: true });
+    // The scroller's height changes with the panel and with the facets above it; a ResizeObserver
+    // reports it after layout, at no cost to the render (jsdom has none: resize() is called).
+    if (typeof ResizeObserver !== 'undefined') {
+      this._resizeObserver = new ResizeObserver(() => this.resize());
+      this._resizeObserver.observe(this._scroller);
+    }
   }
 
   /** The `<ul>` of rendered rows. */
@@ -49,8 +55,19 @@ export class VirtualList {
     this._cache.clear();
     this._focusIndex = 0;
     this.node.replaceChildren();
-    this._scroller.scrollTop = 0;
+    if (this._scrollTop !== 0) {
+      this._scroller.scrollTop = this._scrollTop = 0;
+    }
     this.update();
+  }
+
+  /** The scroller's size changed (shown, resized): read its height again. */
+  resize(): void {
+    const height = this._scroller.clientHeight;
+    if (height !== this._viewport) {
+      this._viewport = height;
+      this.update();
+    }
   }
 
   /** Rows that were placeholders may have their data now: render them again. */
@@ -65,8 +82,8 @@ export class VirtualList {
   update(): void {
     this._measure();
     const h = this._rowHeight;
-    const viewport = this._scroller.clientHeight || h * 10;
-    const top = this._scroller.scrollTop;
+    const viewport = this._viewportHeight();
+    const top = this._scrollTop;
     const first = Math.max(0, Math.floor(top / h) - this._overscan);
     const end = Math.min(this._count, Math.ceil((top + viewport) / h) + this._overscan);
     this._onRange(first, end);
@@ -106,12 +123,12 @@ export class VirtualList {
     index = Math.max(0, Math.min(this._count - 1, index));
     this._focusIndex = index;
     const h = this._rowHeight;
-    const viewport = this._scroller.clientHeight || h * 10;
+    const viewport = this._viewportHeight();
     const top = index * h;
-    if (top < this._scroller.scrollTop) {
-      this._scroller.scrollTop = top;
-    } else if (top + h > this._scroller.scrollTop + viewport) {
-      this._scroller.scrollTop = top + h - viewport;
+    if (top < this._scrollTop) {
+      this._scroller.scrollTop = this._scrollTop = top;
+    } else if (top + h > this._scrollTop + viewport) {
+      this._scroller.scrollTop = this._scrollTop = top + h - viewport;
     }
     this.update();
     this._rendered(index)?.focus();
@@ -120,6 +137,7 @@ export class VirtualList {
   dispose(): void {
     this.node.removeEventListener('keydown', this._onKeyDown);
     this._scroller.removeEventListener('scroll', this._onScroll);
+    this._resizeObserver?.disconnect();
   }
 
   private _row(index: number): HTMLElement {
@@ -161,16 +179,27 @@ export class VirtualList {
     }
   }
 
-  private readonly _onScroll = (): void => this.update();
+  /**
+   * The scroller's height and scroll offset are kept here, read only on resize and scroll events:
+   * reading them after the DOM changed would force a layout on every keystroke's render.
+   */
+  private _viewportHeight(): number {
+    if (this._viewport === 0) {
+      this._viewport = this._scroller.clientHeight;
+    }
+    return this._viewport || this._rowHeight * 10;
+  }
+
+  private readonly _onScroll = (): void => {
+    this._scrollTop = this._scroller.scrollTop;
+    this.update();
+  };
 
   private readonly _onKeyDown = (event: KeyboardEvent): void => {
     const row = (event.target as HTMLElement).closest?.<HTMLElement>('[data-index]');
     if (!row || row.parentElement !== this.node) return;
     const current = Number(row.dataset.index);
-    const page = Math.max(
-      1,
-      Math.floor((this._scroller.clientHeight || this._rowHeight * 10) / this._rowHeight) - 1
-    );
+    const page = Math.max(1, Math.floor(this._viewportHeight() / this._rowHeight) - 1);
     const next: Record<string, number> = {
       ArrowDown: current + 1,
       ArrowUp: current - 1,
@@ -192,6 +221,9 @@ export class VirtualList {
   private readonly _cache = new Map<number, HTMLElement>();
   private _rowHeight: number;
   private _measured = false;
+  private _viewport = 0;
+  private _resizeObserver: ResizeObserver | null = null;
+  private _scrollTop = 0;
   private _count = 0;
   private _first = 0;
   private _focusIndex = 0;
