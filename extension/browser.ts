@@ -163,7 +163,7 @@ export class OpenDataBrowser extends SidePanel {
 
     const search = element('input', 'odl-Browser-search jp-mod-styled');
     search.type = 'search';
-    search.placeholder = trans.__('Search records, e.g. dimuon 2011');
+    search.placeholder = trans.__('Search, e.g. dimuon 2011');
     search.setAttribute('aria-label', trans.__('Search records'));
     search.setAttribute('aria-controls', `${OpenDataBrowser.ID}-results`);
     search.spellcheck = false;
