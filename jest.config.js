@@ -31,6 +31,7 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       roots: ['<rootDir>/test/helpers', '<rootDir>/test/config'],
+      globalSetup: '<rootDir>/test/support/build-helpers.js',
       transform: tsJest,
       testMatch: ['**/*.test.ts']
     },

@@ -1,6 +1,6 @@
 // `opendata search` and `opendata record` as a user runs them (the launcher in a child process),
 // on the bundled snapshot, on --catalog DIR and on --portal URL (the loopback stand-in).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,12 +23,6 @@ function opendata(...args: string[]): Promise<{ status: number; stdout: string; 
 
 const records = readFixtures();
 const r5500 = records.find(r => r.recid === '5500')!;
-
-beforeAll(() => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'kernel-helpers'], {
-    cwd: root
-  });
-}, 120_000);
 
 describe('record', () => {
   test('--json prints the metadata object as in the portal fixture, by RECID, --doi or --title', async () => {

@@ -1,6 +1,6 @@
 // The `files`, `cite`, `download` and `verify` commands as a user runs them (a child process of
 // the launcher), offline on the bundled snapshot and against the portal stand-in.
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -40,12 +40,6 @@ const INDEX: {
 } = JSON.parse(fs.readFileSync(sharedPath('records', 'file-indices', 'INDEX.json'), 'utf8'));
 const fixtures = readFixtures();
 const record = (recid: string) => fixtures.find(r => r.recid === recid)!;
-
-beforeAll(() => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'kernel-helpers'], {
-    cwd: REPO_ROOT
-  });
-}, 120_000);
 
 describe('files', () => {
   test("--json lists the record's files as the fixture has them", async () => {

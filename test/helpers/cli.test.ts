@@ -1,6 +1,6 @@
 // The `opendata` CLI as a user runs it: a child process of the launcher in kernel-helpers/bin,
 // checked against counts this test computes from the raw files.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -17,13 +17,6 @@ function opendata(...args: string[]): { status: number | null; stdout: string; s
 function oneLine(text: string): void {
   expect(text.trimEnd().split('\n')).toHaveLength(1);
 }
-
-beforeAll(() => {
-  // The launcher runs the compiled dist/: bring it up to date (incremental, quick when it is).
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'kernel-helpers'], {
-    cwd: root
-  });
-}, 120_000);
 
 test('--help lists the commands and exits 0', () => {
   const r = opendata('--help');

@@ -64,10 +64,6 @@ function opendata(...args: string[]): { status: number | null; stdout: string; s
 let truth: Dump;
 let ours: Dump;
 beforeAll(async () => {
-  // The probe and the CLI run the compiled dist/: bring it up to date (incremental).
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'kernel-helpers'], {
-    cwd: REPO_ROOT
-  });
   [truth, ours] = await Promise.all([uproot(...FILES), probe({ files: FILES })]);
 }, 300_000);
 

@@ -121,8 +121,9 @@ export const PORTAL_ERROR_PAGE =
 
 /** Applies body-level faults (reset, slow, wrong bytes) to whatever a route writes. */
 function wrapBody(res: http.ServerResponse, fault: Fault | undefined): http.ServerResponse {
-  if (!fault || (fault.kind !== 'reset' && fault.kind !== 'slow' && fault.kind !== 'wrong-bytes'))
+  if (!fault || (fault.kind !== 'reset' && fault.kind !== 'slow' && fault.kind !== 'wrong-bytes')) {
     return res;
+  }
   const chunks: Buffer[] = [];
   const origWrite = res.write.bind(res);
   const origEnd = res.end.bind(res);

@@ -22,8 +22,9 @@ export class FileByteSource implements ByteSource {
   }
 
   private handle(): Promise<fs.promises.FileHandle> {
-    if (!this._handle)
-      {return Promise.reject(new OpenDataError('E_USAGE', `${this.name}: read after close`));}
+    if (!this._handle) {
+      return Promise.reject(new OpenDataError('E_USAGE', `${this.name}: read after close`));
+    }
     return this._handle;
   }
 
