@@ -10,6 +10,9 @@ import { readSnapshot } from './snapshot-fixture';
 /** Height of the list's viewport in these tests (jsdom lays nothing out). */
 const VIEWPORT = 400;
 
+// Parsing and searching the 47k-record snapshot takes seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('OpenDataBrowser', () => {
   let panel: OpenDataBrowser | null = null;
 

@@ -52,6 +52,9 @@ function heldSource(inner: CatalogSource) {
   return { source, held };
 }
 
+// Parsing and searching the 47k-record snapshot takes seconds on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('SearchModel over the snapshot', () => {
   it('answers with totals and facet counts that match an independent count', async () => {
     const model = new SearchModel({ snapshot });
