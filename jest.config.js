@@ -32,6 +32,8 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test/helpers', '<rootDir>/test/config'],
       globalSetup: '<rootDir>/test/support/build-helpers.js',
+      // Many tests start the CLI or Python peers as child processes: 5 s is too tight on 2 cores.
+      testTimeout: 60000,
       transform: tsJest,
       testMatch: ['**/*.test.ts']
     },

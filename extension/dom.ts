@@ -1,7 +1,7 @@
 /** A new element with a class and, optionally, text (always as text, never parsed as HTML). */
 export function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
-  className: string,
+  className = '',
   text?: string
 ): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

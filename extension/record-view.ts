@@ -12,6 +12,7 @@ import { Widget } from '@lumino/widgets';
 import { CommandIDs } from './commands';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { formatType } from './record-row';
+import { element as el } from './dom';
 
 /** Authors shown before the rest are folded away (author lists reach 3,308 names). */
 const AUTHORS_SHOWN = 10;
@@ -458,19 +459,4 @@ function add(dl: HTMLElement, term: string, value: Node): void {
   const dd = el('dd');
   dd.append(value);
   dl.append(dd);
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className = '',
-  content?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) {
-    node.className = className;
-  }
-  if (content !== undefined) {
-    node.textContent = content;
-  }
-  return node;
 }
