@@ -94,9 +94,13 @@ class PortalRecordsHandler(APIHandler):
         if "%" in path or "/." in path or "//" in path or "\\" in path:
             self._refuse(400, "path not allowed")
 
+    def _portal_arguments(self) -> dict:
+        # `token` is Jupyter's own credential (consumed by the server's auth): never forwarded.
+        return {k: v for k, v in self.request.query_arguments.items() if k != "token"}
+
     def _search_query(self) -> str:
         pairs = []
-        for name, values in self.request.query_arguments.items():
+        for name, values in self._portal_arguments().items():
             if name not in SEARCH_PARAMS:
                 self._refuse(400, f"query parameter {name!r} is not a portal search parameter")
             for raw in values:
@@ -115,7 +119,7 @@ class PortalRecordsHandler(APIHandler):
             query = self._search_query()
             url = f"{self.portal.portal_url}/api/records/" + (f"?{query}" if query else "")
         else:
-            if self.request.query_arguments:
+            if self._portal_arguments():
                 self._refuse(400, "a record request takes no query parameters")
             url = f"{self.portal.portal_url}/api/records/{int(recid)}"
         await self._forward(url)

@@ -109,6 +109,16 @@ def test_a_record_is_forwarded_and_answered_as_the_portal_has_it(server, portal)
     assert portal.requests == ["/api/records/5200"]
 
 
+def test_jupyters_token_in_the_url_authenticates_and_is_not_forwarded(server, portal):
+    fresh(portal)
+    status, _, body = get(server, f"{ROUTE}/5200?token={TOKEN}", token=None)
+    assert status == 200, body
+    status, _, body = get(server, f"{ROUTE}/?q=dimuon&token={TOKEN}", token=None)
+    assert status == 200, body
+    assert portal.requests[0] == "/api/records/5200"
+    assert all("token" not in r for r in portal.requests)
+
+
 def test_a_search_forwards_only_the_portal_search_parameters(server, portal):
     fresh(portal)
     query = "q=dimuon&experiment=CMS&year=2011--2012&type=Dataset%3A%3ADerived&page=1&size=2&sort=mostrecent"
