@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 # The UI tests and browser_check use Debian's Chromium; Playwright's own download cannot work here.
 export CHROMIUM ?= /usr/lib/chromium/chromium
 
-JS_SOURCES := $(shell find extension kernel-helpers/src kernel-helpers/bin style schema -type f 2>/dev/null) \
+JS_SOURCES := $(shell find extension kernel-helpers/src kernel-helpers/bin kernel-helpers/assembly kernel-helpers/scripts style schema -type f 2>/dev/null) \
 	package.json tsconfig.json kernel-helpers/package.json kernel-helpers/tsconfig.json
 
 .PHONY: help setup lab test chromium clean

@@ -8,6 +8,8 @@ export default tseslint.config(
       '**/node_modules/**',
       'lib/**',
       'kernel-helpers/dist/**',
+      // AssemblyScript: TypeScript syntax with decorators on functions and its own types.
+      'kernel-helpers/assembly/**',
       'opendata_lab/labextension/**',
       'build/**',
       '.venv/**',

@@ -1,8 +1,8 @@
 // Longer fuzzing of the CSV and HEPData readers than the bounded jest run (test/helpers/fuzz.test.ts),
 // on the built helpers (npm run build:helpers first):
 //   node kernel-helpers/fuzz/fuzz.mjs [--cases N] [--seed S]
-// Each case must give a result or an OpenDataError; CSV read in small chunks must equal the one-shot
-// parse. A failing case is saved under kernel-helpers/fuzz/failures/ with its seed and index.
+// Each case must give a result or an OpenDataError; CSV read in small chunks and on two threads
+// must equal the one-shot parse. A failing case is saved under kernel-helpers/fuzz/failures/ with its seed and index.
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,13 +85,16 @@ try {
       const file = path.join(tmp, 'case.csv');
       fs.writeFileSync(file, bytes);
       const whole = outcome(() => summary(helpers.parseCSV(bytes, { source: file })));
-      const streamed = outcome(() =>
-        summary(helpers.readCSV(file, { chunkBytes: 1 + Math.floor(random() * 256) }))
-      );
-      if (whole.crash || streamed.crash) {
-        failed += fail('csv', k, bytes, whole.crash ?? streamed.crash);
+      const chunkBytes = 1 + Math.floor(random() * 256);
+      const streamed = outcome(() => summary(helpers.readCSV(file, { chunkBytes })));
+      // Two threads: pieces of 4 KiB (the samples are about 8 KB).
+      const pieces = outcome(() => summary(helpers.readCSV(file, { chunkBytes, threads: 2 })));
+      if (whole.crash || streamed.crash || pieces.crash) {
+        failed += fail('csv', k, bytes, whole.crash ?? streamed.crash ?? pieces.crash);
       } else if (JSON.stringify(whole) !== JSON.stringify(streamed)) {
         failed += fail('csv', k, bytes, 'chunked read differs from one-shot parse');
+      } else if (JSON.stringify(whole) !== JSON.stringify(pieces)) {
+        failed += fail('csv', k, bytes, 'two-thread read differs from one-shot parse');
       }
     } else {
       const sample = hepSamples[k % hepSamples.length];

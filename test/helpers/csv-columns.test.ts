@@ -57,27 +57,35 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test('every real CSV file reads as pandas reads it: names, kinds and every value', () => {
-  const truth = pandasRead(CSV_FILES);
-  CSV_FILES.forEach((file, k) => {
-    const table = readCSV(file);
-    const expected = truth[k];
-    expect(table.schema.fields.map(f => f.name)).toEqual(expected.map(c => c.name));
-    for (const col of expected) {
-      const type = String(table.getChild(col.name)!.type);
-      if (col.dtype === 'int64') {
-        expect(type).toBe('Int32');
-      } // all these fit 32 bits
-      else if (col.dtype === 'float64') expect(type).toBe('Float64');
-      else expect(type).toBe('Utf8');
-      expect({ file, name: col.name, values: values(table, col.name) }).toEqual({
-        file,
-        name: col.name,
-        values: col.values
-      });
-    }
-  });
-});
+// One thread (WebAssembly numbers and the JavaScript parser) and two threads (the file in
+// pieces of at least 4 KiB, one record batch each) must both read what pandas reads.
+test.each([1, 2])(
+  'every real CSV file reads as pandas reads it on %i thread(s): names, kinds and every value',
+  threads => {
+    const truth = pandasRead(CSV_FILES);
+    CSV_FILES.forEach((file, k) => {
+      const table = readCSV(file, { threads, chunkBytes: 4096 });
+      if (threads > 1 && fs.statSync(file).size > 64 * 1024) {
+        expect(table.batches.length).toBeGreaterThan(1);
+      }
+      const expected = truth[k];
+      expect(table.schema.fields.map(f => f.name)).toEqual(expected.map(c => c.name));
+      for (const col of expected) {
+        const type = String(table.getChild(col.name)!.type);
+        if (col.dtype === 'int64') {
+          expect(type).toBe('Int32');
+        } // all these fit 32 bits
+        else if (col.dtype === 'float64') expect(type).toBe('Float64');
+        else expect(type).toBe('Utf8');
+        expect({ file, name: col.name, values: values(table, col.name) }).toEqual({
+          file,
+          name: col.name,
+          values: col.values
+        });
+      }
+    });
+  }
+);
 
 test('Zmumu_Run2011A repeated past several 1 MiB chunks: the same columns, every record once', () => {
   const source = fs.readFileSync(sharedPath('events', 'csv', 'Zmumu_Run2011A.csv'));

@@ -71,7 +71,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test(`CSV: ${CASES} mutated samples, chunked reads equal one-shot parses`, () => {
+test(`CSV: ${CASES} mutated samples, chunked and two-thread reads equal one-shot parses`, () => {
   const random = prng(SEED);
   const file = path.join(tmp, 'case.csv');
   let errors = 0;
@@ -89,6 +89,11 @@ test(`CSV: ${CASES} mutated samples, chunked reads equal one-shot parses`, () =>
       const chunkBytes = 1 + Math.floor(random() * 64);
       const streamed = outcome(what, () => summary(readCSV(file, { chunkBytes })));
       expect({ what, chunkBytes, streamed }).toEqual({ what, chunkBytes, streamed: whole });
+      if (k % 8 === 0) {
+        // Two threads: the file in pieces of 4 KiB (the samples are about 8 KB).
+        const pieces = outcome(what, () => summary(readCSV(file, { chunkBytes, threads: 2 })));
+        expect({ what, chunkBytes, pieces }).toEqual({ what, chunkBytes, pieces: whole });
+      }
     }
     slowest = Math.max(slowest, Date.now() - t0);
   }

@@ -6,7 +6,7 @@ const path = require('path');
 
 module.exports = async () => {
   const root = path.resolve(__dirname, '..', '..');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'kernel-helpers'], {
+  execFileSync(process.execPath, [path.join(root, 'kernel-helpers', 'scripts', 'build.mjs')], {
     cwd: root,
     stdio: 'inherit'
   });

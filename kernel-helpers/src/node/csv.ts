@@ -13,49 +13,35 @@ import {
   makeData
 } from 'apache-arrow';
 import { OpenDataError } from '../core/errors';
+import {
+  CHUNK_BYTES,
+  CSVParser,
+  ColumnBuilder,
+  INT,
+  TEXT,
+  delimiterByte,
+  feedFile
+} from './csv-parser';
+import { PARALLEL_MIN_BYTES, defaultThreads, readPieces, unifyKinds } from './csv-parallel';
 import { readFileOrThrow } from './read-file';
 
 export interface ReadCSVOptions {
   /** Field separator, one character (default `,`). */
   delimiter?: string;
-  /** Bytes read from the file per chunk (default 1 MiB); records may span chunks. */
+  /** Bytes read from the file per chunk (default 256 KiB); records may span chunks. */
   chunkBytes?: number;
+  /**
+   * Threads that parse the file (default: one per core for files of 16 MiB and more, else 1).
+   * Each thread parses pieces of the file; the table then has one record batch per piece.
+   */
+  threads?: number;
 }
 
 /** parseCSV's options: `source` names the input in error messages (a file path for readCSV). */
-export interface ParseCSVOptions extends ReadCSVOptions {
+export interface ParseCSVOptions {
+  delimiter?: string;
   source?: string;
 }
-
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
-const MINUS = 0x2d;
-const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-
-/** Bytes read per chunk: large enough to amortise the syscalls, small against the columns. */
-const CHUNK_BYTES = 1 << 20;
-
-const INT_RE = /^[+-]?\d+$/;
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-// Spellings of non-finite values that numeric writers (C printf, numpy, ROOT) produce.
-const SPECIAL: Record<string, number> = {
-  nan: NaN,
-  '+nan': NaN,
-  '-nan': NaN,
-  inf: Infinity,
-  '+inf': Infinity,
-  '-inf': -Infinity,
-  infinity: Infinity,
-  '+infinity': Infinity,
-  '-infinity': -Infinity
-};
-// Exact powers of ten: m·10^e and m/10^e are correctly rounded for m < 2^53 and e ≤ 22 (Clinger).
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
 /**
  * Reads a CSV file with a header row into an Arrow table. Each column gets the narrowest type that
@@ -64,10 +50,19 @@ const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
  * ends, quoted fields with `""` escapes and embedded newlines, blank lines skipped.
  *
  * The file is parsed in chunks straight from its bytes into typed arrays sized from the first
- * chunk, so memory stays close to the columns' own size however large the file is.
+ * chunk, so memory stays close to the columns' own size however large the file is. Large files
+ * are cut into pieces at line starts and parsed on all cores (see csv-parallel.ts).
  */
 export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   const delimiter = delimiterByte(options.delimiter);
+  const chunk = options.chunkBytes ?? CHUNK_BYTES;
+  if (!Number.isInteger(chunk) || chunk < 1) {
+    throw new OpenDataError('E_USAGE', `CSV chunkBytes must be a positive integer (got ${chunk})`);
+  }
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new OpenDataError('E_USAGE', `CSV threads must be a positive integer (got ${threads})`);
+  }
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -77,17 +72,65 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    const chunk = options.chunkBytes ?? CHUNK_BYTES;
-    if (!Number.isInteger(chunk) || chunk < 1) {
-      throw new OpenDataError(
-        'E_USAGE',
-        `CSV chunkBytes must be a positive integer (got ${chunk})`
-      );
+    const parallel = threads > 1 && (options.threads !== undefined || size >= PARALLEL_MIN_BYTES);
+    if (parallel) {
+      const table = readInPieces(fd, file, size, delimiter, chunk, threads, options.threads);
+      if (table !== null) return table;
     }
     return parseTwice(file, delimiter, size, parser => feedFile(fd, parser, file, chunk));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The parallel read: the header on this thread, then the records in pieces on `threads` threads.
+ * A column found to hold text in some piece and numbers in another is read again as text, as on
+ * one thread. Null when the pieces cannot be trusted (see readPieces): read on one thread then.
+ */
+function readInPieces(
+  fd: number,
+  file: string,
+  size: number,
+  delimiter: number,
+  chunkBytes: number,
+  threads: number,
+  asked: number | undefined
+): Table | null {
+  const head = new CSVParser({
+    source: file,
+    delimiter,
+    inputBytes: size,
+    textColumns: new Set(),
+    limit: 0
+  });
+  feedFile(fd, head, file, chunkBytes);
+  const header = head.header!;
+  const textColumns = new Set<number>();
+  for (let round = 0; round < 2; round++) {
+    const pieces = readPieces({
+      file,
+      size,
+      delimiter,
+      header,
+      dataStart: head.consumed,
+      textColumns,
+      threads,
+      chunkBytes,
+      // Asked for threads explicitly: pieces even of a small file (tests use this).
+      minPieceBytes: asked === undefined ? undefined : Math.max(chunkBytes, 1 << 12)
+    });
+    if (pieces === null) return null;
+    const later = unifyKinds(pieces, header.length);
+    if (later.size === 0) {
+      return tableOf(
+        header,
+        pieces.map(p => ({ cols: p.cols, rows: p.rows }))
+      );
+    }
+    later.forEach(j => textColumns.add(j));
+  }
+  return null;
 }
 
 /** Parses CSV text or bytes (see readCSV). */
@@ -98,17 +141,6 @@ export function parseCSV(text: string | Uint8Array, options: ParseCSVOptions = {
   return parseTwice(source, delimiter, bytes.length, parser =>
     parser.parse(bytes, bytes.length, true)
   );
-}
-
-function delimiterByte(delimiter = ','): number {
-  const code = delimiter.charCodeAt(0);
-  if (delimiter.length !== 1 || code === QUOTE || code === CR || code === LF || code > 0x7f) {
-    throw new OpenDataError(
-      'E_USAGE',
-      `CSV delimiter must be one ASCII character other than a quote or newline (got ${JSON.stringify(delimiter)})`
-    );
-  }
-  return code;
 }
 
 /**
@@ -122,557 +154,34 @@ function parseTwice(
   size: number,
   feed: (parser: CSVParser) => void
 ): Table {
-  let parser = new CSVParser(source, delimiter, size, new Set());
+  const options = { source, delimiter, inputBytes: size };
+  let parser = new CSVParser({ ...options, textColumns: new Set() });
   feed(parser);
   if (parser.textLater.size > 0) {
-    parser = new CSVParser(source, delimiter, size, parser.textLater);
+    parser = new CSVParser({ ...options, textColumns: parser.textLater });
     feed(parser);
   }
-  return parser.finish();
+  if (parser.header === null) {
+    throw new OpenDataError('E_FORMAT', `${source}: empty, no header row`);
+  }
+  return tableOf(parser.header, [{ cols: parser.cols, rows: parser.rows }]);
 }
 
-/** Feeds a file to the parser chunk by chunk, carrying an incomplete last record over. */
-function feedFile(fd: number, parser: CSVParser, file: string, chunkBytes: number): void {
-  let buf = Buffer.allocUnsafe(chunkBytes);
-  let have = 0; // bytes of an unfinished record carried over at the start of buf
-  let position = 0;
-  for (;;) {
-    if (have === buf.length) {
-      const bigger = Buffer.allocUnsafe(buf.length * 2); // one record longer than a chunk
-      buf.copy(bigger, 0, 0, have);
-      buf = bigger;
-    }
-    let got: number;
-    try {
-      got = fs.readSync(fd, buf, have, buf.length - have, position);
-    } catch (err) {
-      throw new OpenDataError('E_NOT_FOUND', `${file}: cannot read CSV file: ${err}`, {
-        cause: err
-      });
-    }
-    position += got;
-    const end = have + got;
-    const final = got === 0;
-    const used = parser.parse(buf, end, final);
-    if (final) return;
-    buf.copy(buf, 0, used, end);
-    have = end - used;
-  }
-}
-
-// Column kinds while parsing. SKIP: numeric so far but text further down (re-read as TEXT).
-const UNKNOWN = 0;
-const INT = 1;
-const FLOAT = 2;
-const TEXT = 3;
-const SKIP = 4;
-
-class ColumnBuilder {
-  kind: number;
-  ints: Int32Array | null = null;
-  floats: Float64Array | null = null;
-  offsets: Int32Array | null = null;
-  bytes: Uint8Array | null = null;
-  byteLength = 0;
-  /** Validity bitmap (LSB first), allocated at the first null. */
-  valid: Uint8Array | null = null;
-
-  constructor(text: boolean) {
-    this.kind = text ? TEXT : UNKNOWN;
-  }
-}
-
-/**
- * The CSV state machine over bytes. `parse(buf, end, final)` consumes the complete records of
- * buf[0, end) and returns how many bytes it used; the caller passes the rest again with more input.
- * Values are written at the current row index, so re-parsing an unfinished record is harmless.
- */
-class CSVParser {
-  header: string[] | null = null;
-  /** Columns that need a second pass as text. */
-  readonly textLater = new Set<number>();
-  private cols: ColumnBuilder[] = [];
-  private rows = 0;
-  private capacity = 0;
-  private line = 1;
-  private consumed = 0;
-  private sized = false;
-  // The last number parsed by numberAt.
-  private num = 0;
-  private numIsInt = false;
-
-  constructor(
-    private readonly source: string,
-    private readonly delim: number,
-    private readonly inputBytes: number,
-    private readonly textColumns: Set<number>
-  ) {}
-
-  parse(buf: Uint8Array, end: number, final: boolean): number {
-    let i = 0;
-    if (this.header === null) {
-      i = this.parseHeader(buf, end, final);
-      if (i < 0) return 0;
-    }
-    const delim = this.delim;
-    const cols = this.cols;
-    const ncols = cols.length;
-    while (i < end) {
-      const recordStart = i;
-      const recordLine = this.line;
-      let c = buf[i];
-      if (c === LF || c === CR) {
-        // blank line
-        if (c === CR && i + 1 === end && !final) break;
-        i += c === CR && i + 1 < end && buf[i + 1] === LF ? 2 : 1;
-        this.line++;
-        continue;
-      }
-      const row = this.rows;
-      if (row === this.capacity) this.grow(row + 1);
-      let field = 0;
-      let complete = false;
-      for (;;) {
-        // One field starting at i; p ends up at its terminator (delimiter, CR, LF or end).
-        let p: number;
-        const col = field < ncols ? cols[field] : null;
-        const kind = col === null ? SKIP : col.kind;
-        c = i < end ? buf[i] : -1;
-        if (c === QUOTE) {
-          p = this.quotedField(buf, i, end, final, col, field, row);
-        } else if (c === delim || c === CR || c === LF || c === -1) {
-          p = i;
-          if (col !== null && kind !== SKIP) setNull(col, row, this.capacity);
-        } else if (kind === TEXT) {
-          p = i;
-          while (p < end) {
-            const b = buf[p];
-            if (b === delim || b === CR || b === LF) break;
-            p++;
-          }
-          if (p < end || final) storeText(col!, row, buf, i, p, false);
-        } else if (kind === SKIP) {
-          p = i;
-          while (p < end) {
-            const b = buf[p];
-            if (b === delim || b === CR || b === LF) break;
-            p++;
-          }
-        } else {
-          p = this.numberAt(buf, i, end);
-          if (p >= 0 && (p < end || final)) {
-            storeNumber(col!, row, this.num, this.numIsInt, this.capacity);
-          } else {
-            // Not a plain number (or cut by the chunk's end): find the field's end, judge its text.
-            p = i;
-            while (p < end) {
-              const b = buf[p];
-              if (b === delim || b === CR || b === LF) break;
-              p++;
-            }
-            if (p < end || final) this.storeOther(col!, field, row, buf, i, p);
-          }
-        }
-        if (p < 0) break; // a quoted field runs past the input: wait for more
-        field++;
-        if (p >= end) {
-          if (final) {
-            i = p;
-            complete = true;
-          }
-          break;
-        }
-        c = buf[p];
-        if (c === delim) {
-          i = p + 1;
-          continue;
-        }
-        if (c === CR) {
-          if (p + 1 === end && !final) break;
-          i = p + 1 < end && buf[p + 1] === LF ? p + 2 : p + 1;
-        } else {
-          i = p + 1;
-        }
-        complete = true;
-        break;
-      }
-      if (!complete) {
-        this.line = recordLine;
-        i = recordStart;
-        break;
-      }
-      if (field !== ncols) {
-        throw new OpenDataError(
-          'E_FORMAT',
-          `${this.source}: line ${recordLine}: expected ${ncols} fields (as in the header), found ${field}`
-        );
-      }
-      this.line++;
-      this.rows = row + 1;
-    }
-    this.consumed += i;
-    if (!this.sized && this.rows > 0 && !final) this.sizeFromSample();
-    return i;
-  }
-
-  /** Parses the header record; returns where the data starts, or -1 when it needs more input. */
-  private parseHeader(buf: Uint8Array, end: number, final: boolean): number {
-    let i = 0;
-    if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-      i = 3;
-    } // UTF-8 BOM
-    else if (end < 3 && !final) return -1;
-    const names: string[] = [];
-    // Skip leading blank lines, as for data records.
-    while (i < end && (buf[i] === LF || buf[i] === CR)) {
-      if (buf[i] === LF || i + 1 >= end || buf[i + 1] !== LF) this.line++;
-      i++;
-    }
-    if (i >= end) {
-      if (final) throw new OpenDataError('E_FORMAT', `${this.source}: empty, no header row`);
-      return -1;
-    }
-    const firstLine = this.line;
-    for (;;) {
-      let p: number;
-      if (buf[i] === QUOTE) {
-        const close = this.closingQuote(buf, i, end, final);
-        if (close < 0) {
-          this.line = firstLine;
-          return -1;
-        }
-        names.push(unquote(buf, i + 1, close));
-        p = close + 1;
-        this.checkAfterQuote(buf, p, end);
-      } else {
-        p = i;
-        while (p < end && buf[p] !== this.delim && buf[p] !== CR && buf[p] !== LF) p++;
-        names.push(Buffer.from(buf.buffer, buf.byteOffset + i, p - i).toString('utf8'));
-      }
-      if (p >= end) {
-        if (!final) {
-          this.line = firstLine;
-          return -1;
-        }
-        i = p;
-        break;
-      }
-      if (buf[p] === this.delim) {
-        i = p + 1;
-        continue;
-      }
-      if (buf[p] === CR && p + 1 === end && !final) {
-        this.line = firstLine;
-        return -1;
-      }
-      i = buf[p] === CR && p + 1 < end && buf[p + 1] === LF ? p + 2 : p + 1;
-      break;
-    }
-    this.line++;
-    const seen = new Set<string>();
-    for (const name of names) {
-      if (seen.has(name)) {
-        throw new OpenDataError(
-          'E_FORMAT',
-          `${this.source}: line ${firstLine}: duplicate column name "${name}"`
-        );
-      }
-      seen.add(name);
-    }
-    this.header = names;
-    this.cols = names.map((_, j) => new ColumnBuilder(this.textColumns.has(j)));
-    this.grow(1024);
-    return i;
-  }
-
-  /** Index of the quote closing the field opened at `open`, or -1 when the input ends first. */
-  private closingQuote(buf: Uint8Array, open: number, end: number, final: boolean): number {
-    const openLine = this.line;
-    let p = open + 1;
-    for (;;) {
-      while (p < end && buf[p] !== QUOTE) {
-        if (buf[p] === LF) this.line++;
-        p++;
-      }
-      if (p >= end || (p + 1 === end && !final)) {
-        if (final && p >= end) {
-          throw new OpenDataError(
-            'E_FORMAT',
-            `${this.source}: line ${openLine}: unterminated quoted field`
-          );
-        }
-        return -1;
-      }
-      if (p + 1 < end && buf[p + 1] === QUOTE) {
-        p += 2; // "" is one quote
-        continue;
-      }
-      return p;
-    }
-  }
-
-  private checkAfterQuote(buf: Uint8Array, p: number, end: number): void {
-    if (p < end) {
-      const c = buf[p];
-      if (c !== this.delim && c !== CR && c !== LF) {
-        throw new OpenDataError(
-          'E_FORMAT',
-          `${this.source}: line ${this.line}: unexpected character after a closing quote`
-        );
-      }
-    }
-  }
-
-  /** A quoted field: stores it and returns the index after its closing quote, or -1. */
-  private quotedField(
-    buf: Uint8Array,
-    open: number,
-    end: number,
-    final: boolean,
-    col: ColumnBuilder | null,
-    index: number,
-    row: number
-  ): number {
-    const close = this.closingQuote(buf, open, end, final);
-    if (close < 0) return -1;
-    const p = close + 1;
-    this.checkAfterQuote(buf, p, end);
-    if (col === null || col.kind === SKIP) return p;
-    if (col.kind === TEXT) storeText(col, row, buf, open + 1, close, true);
-    else this.judgeText(col, index, row, unquote(buf, open + 1, close));
-    return p;
-  }
-
-  /** An unquoted field that is not a plain number: nan/inf, spaces around a number, or text. */
-  private storeOther(
-    col: ColumnBuilder,
-    index: number,
-    row: number,
-    buf: Uint8Array,
-    start: number,
-    stop: number
-  ): void {
-    const text = Buffer.from(buf.buffer, buf.byteOffset + start, stop - start).toString('utf8');
-    this.judgeText(col, index, row, text);
-  }
-
-  /** Stores a numeric-looking text in a numeric column, or marks the column as text. */
-  private judgeText(col: ColumnBuilder, index: number, row: number, text: string): void {
-    const t = text.trim();
-    const special = SPECIAL[t.toLowerCase()];
-    if (INT_RE.test(t)) {
-      const x = Number(t);
-      storeNumber(col, row, x, x <= 2147483647 && x >= -2147483648, this.capacity);
-    } else if (FLOAT_RE.test(t)) {
-      storeNumber(col, row, Number(t), false, this.capacity);
-    } else if (special !== undefined) {
-      storeNumber(col, row, special, false, this.capacity);
-    } else if (col.kind === UNKNOWN) {
-      // Nothing but nulls so far: the column is text from here on, no second pass needed.
-      col.kind = TEXT;
-      col.offsets = new Int32Array(this.capacity + 1);
-      col.bytes = new Uint8Array(1024);
-      const bytes = Buffer.from(text, 'utf8');
-      storeText(col, row, bytes, 0, bytes.length, false);
-    } else {
-      col.kind = SKIP;
-      col.ints = null;
-      col.floats = null;
-      this.textLater.add(index);
-    }
-  }
-
-  /**
-   * Parses a plain decimal number at buf[i..]: sets this.num / this.numIsInt and returns the index
-   * of the byte after it when that byte ends the field; -1 when the field is something else (or
-   * needs the exact slow path: more than 15 significant digits, or a large exponent).
-   */
-  private numberAt(buf: Uint8Array, i: number, end: number): number {
-    let p = i;
-    let c = buf[p];
-    let negative = false;
-    if (c === MINUS || c === PLUS) {
-      negative = c === MINUS;
-      if (++p >= end) return -1;
-      c = buf[p];
-    }
-    // Mantissa digits, leading zeros included, as one integer; the point's position gives the scale.
-    const first = p;
-    let dot = -1;
-    let m = 0;
-    for (;;) {
-      const d = (c - ZERO) >>> 0;
-      if (d <= 9) {
-        m = m * 10 + d;
-      } else if (c === DOT && dot < 0) {
-        dot = p;
-      } else {
-        break;
-      }
-      if (++p >= end) break;
-      c = buf[p];
-    }
-    const digits = p - first - (dot < 0 ? 0 : 1);
-    if (digits === 0) return -1;
-    // Only above 15 digits (leading zeros included) can m have lost precision.
-    if (digits > 15 && m > 9007199254740991) return -1;
-    const fraction = dot < 0 ? -1 : p - dot - 1;
-    let exp = fraction > 0 ? -fraction : 0;
-    let isInt = fraction < 0;
-    if (p < end && (c === LOWER_E || c === UPPER_E)) {
-      isInt = false;
-      if (++p >= end) return -1;
-      c = buf[p];
-      let expNegative = false;
-      if (c === MINUS || c === PLUS) {
-        expNegative = c === MINUS;
-        if (++p >= end) return -1;
-        c = buf[p];
-      }
-      let e = 0;
-      const expStart = p;
-      while (c >= ZERO && c <= ZERO + 9) {
-        if (e < 100000) e = e * 10 + (c - ZERO);
-        if (++p >= end) break;
-        c = buf[p];
-      }
-      if (p === expStart) return -1;
-      exp += expNegative ? -e : e;
-    }
-    if (p < end && c !== this.delim && c !== CR && c !== LF) return -1;
-    let v: number;
-    if (exp === 0 || m === 0) v = m;
-    else if (exp > 0 && exp <= 22) v = m * POW10[exp];
-    else if (exp < 0 && exp >= -22) v = m / POW10[-exp];
-    else return -1;
-    this.num = negative ? -v : v;
-    this.numIsInt = isInt && (negative ? v <= 2147483648 : v <= 2147483647);
-    return p; // at end: the caller decides (final input, or wait for more)
-  }
-
-  /** After the first chunk: size every column for the whole input, from the bytes per row so far. */
-  private sizeFromSample(): void {
-    this.sized = true;
-    const estimate = Math.ceil((this.rows * this.inputBytes) / this.consumed) + 1024;
-    if (estimate > this.capacity) this.grow(Math.ceil(estimate * 1.02));
-  }
-
-  private grow(atLeast: number): void {
-    const capacity = Math.max(atLeast, Math.ceil(this.capacity * 1.25), 1024);
-    for (const col of this.cols) {
-      if (col.kind === TEXT) {
-        col.offsets = col.offsets
-          ? resized(col.offsets, capacity + 1)
-          : new Int32Array(capacity + 1);
-        col.bytes ??= new Uint8Array(1024);
-        continue;
-      }
-      if (col.ints) col.ints = resized(col.ints, capacity);
-      if (col.floats) col.floats = resized(col.floats, capacity);
-      if (col.offsets) col.offsets = resized(col.offsets, capacity + 1);
-      if (col.valid) col.valid = resized(col.valid, (capacity + 7) >> 3);
-    }
-    this.capacity = capacity;
-  }
-
-  finish(): Table {
-    const names = this.header;
-    if (names === null) throw new OpenDataError('E_FORMAT', `${this.source}: empty, no header row`);
-    const length = this.rows;
-    const children = this.cols.map(col => columnData(col, length));
-    const fields = children.map((data, j) => new Field(names[j], data.type, true));
-    const struct = makeData({ type: new Struct(fields), length, nullCount: 0, children });
-    return new Table(new RecordBatch(new Schema(fields), struct));
-  }
-}
-
-function resized<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a.subarray(0, Math.min(a.length, length)));
-  return b;
-}
-
-/** The text between a field's quotes, with `""` read as one quote. */
-function unquote(buf: Uint8Array, start: number, stop: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, stop - start)
-    .toString('utf8')
-    .replace(/""/g, '"');
-}
-
-/** Every per-row array of a column has room for `capacity` rows (the parser grows them together). */
-function setNull(col: ColumnBuilder, row: number, capacity: number): void {
-  if (col.valid === null) {
-    const valid = (col.valid = new Uint8Array((capacity + 7) >> 3));
-    valid.fill(0xff, 0, row >> 3); // the rows so far were all valid
-    for (let r = row & ~7; r < row; r++) valid[r >> 3] |= 1 << (r & 7);
-  }
-  col.valid[row >> 3] &= ~(1 << (row & 7));
-  if (col.kind === TEXT) {
-    col.byteLength = col.offsets![row];
-    col.offsets![row + 1] = col.byteLength;
-  }
-}
-
-function markValid(col: ColumnBuilder, row: number): void {
-  if (col.valid !== null) col.valid[row >> 3] |= 1 << (row & 7);
-}
-
-function storeNumber(
-  col: ColumnBuilder,
-  row: number,
-  value: number,
-  isInt: boolean,
-  capacity: number
-): void {
-  let kind = col.kind;
-  if (kind === UNKNOWN) {
-    if (isInt) col.ints = new Int32Array(capacity);
-    else col.floats = new Float64Array(capacity);
-    kind = col.kind = isInt ? INT : FLOAT;
-  }
-  if (kind === INT) {
-    if (isInt) {
-      col.ints![row] = value;
-    } else {
-      col.floats = Float64Array.from(col.ints!); // widen once, keeping the rows so far
-      col.ints = null;
-      col.kind = FLOAT;
-      col.floats[row] = value;
-    }
-  } else {
-    col.floats![row] = value;
-  }
-  markValid(col, row);
-}
-
-function storeText(
-  col: ColumnBuilder,
-  row: number,
-  src: Uint8Array,
-  start: number,
-  stop: number,
-  quoted: boolean
-): void {
-  const offsets = col.offsets!;
-  let at = offsets[row];
-  const need = at + (stop - start);
-  if (col.bytes!.length < need) {
-    col.bytes = resized(col.bytes!, Math.max(need, col.bytes!.length * 1.5) | 0);
-  }
-  const bytes = col.bytes!;
-  if (quoted) {
-    for (let k = start; k < stop; k++) {
-      const b = src[k];
-      bytes[at++] = b;
-      if (b === QUOTE) k++; // "" is one quote
-    }
-  } else {
-    bytes.set(src.subarray(start, stop), at);
-    at = need;
-  }
-  col.byteLength = at;
-  offsets[row + 1] = at;
-  markValid(col, row);
+/** A table of one record batch per part (all parts with the same column kinds). */
+function tableOf(names: string[], parts: { cols: ColumnBuilder[]; rows: number }[]): Table {
+  const filled = parts.filter(p => p.rows > 0);
+  const batches = filled.length > 0 ? filled : parts.slice(0, 1);
+  const first = batches[0].cols.map(col => columnData(col, 0));
+  const fields = first.map((data, j) => new Field(names[j], data.type, true));
+  const schema = new Schema(fields);
+  const type = new Struct(fields);
+  return new Table(
+    schema,
+    batches.map(({ cols, rows }) => {
+      const children = cols.map(col => columnData(col, rows));
+      return new RecordBatch(schema, makeData({ type, length: rows, nullCount: 0, children }));
+    })
+  );
 }
 
 function countNulls(valid: Uint8Array, length: number): number {
