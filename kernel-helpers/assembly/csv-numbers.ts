@@ -23,6 +23,7 @@ const LOW_NIBBLES: u64 = 0x0f0f0f0f0f0f0f0f;
 
 /** Column kinds, as in node/csv-parser.ts. */
 const INT: u8 = 1;
+const TEXT: u8 = 3;
 
 let stoppedAt: i32 = 0;
 let runValue: u64 = 0;
@@ -51,6 +52,33 @@ function nonDigits(w: u64): u64 {
   return ((w + 0x46 * ONES) | (w - 0x30 * ONES)) & HIGH_BITS;
 }
 
+/** Bit 7 set in each byte of w equal to b·ONES's bytes; the lowest set bit is exact. */
+@inline
+function bytesEqual(w: u64, b: u64): u64 {
+  const x = w ^ b;
+  return (x - ONES) & ~x & HIGH_BITS;
+}
+
+/**
+ * The end of an unquoted text field at p: the first delimiter, CR, LF, quote or NUL (the zero
+ * padding after the input stops it), eight bytes at a time (delimiter = its byte times ONES).
+ */
+@inline
+function textEnd(p: usize, delimiter: u64): usize {
+  let stop: u64 = 0;
+  while (stop == 0) {
+    const w = load<u64>(p);
+    stop =
+      bytesEqual(w, delimiter) |
+      bytesEqual(w, 0x0a * ONES) |
+      bytesEqual(w, 0x0d * ONES) |
+      bytesEqual(w, 0x22 * ONES) |
+      bytesEqual(w, 0);
+    if (stop == 0) p += 8;
+  }
+  return p + <usize>(ctz(stop) >> 3);
+}
+
 /** The run of ASCII digits at p, added onto runValue (runValue·10^k + digits); returns its end. */
 @inline
 function digitRun(p: usize): usize {
@@ -75,8 +103,10 @@ function digitRun(p: usize): usize {
 }
 
 /**
- * Parses whole records of plain numbers from input[0, length) into columns: column j at
- * out + j·stride, Int32 or Float64 per kinds[j]. At least 16 zero bytes must follow the input.
+ * Parses whole records of plain numbers and unquoted text from input[0, length) into columns:
+ * column j at out + j·stride, per kinds[j] Int32 or Float64 values, or for text the field's start
+ * and end (i32 offsets from input; the caller copies the bytes). At least 16 zero bytes must
+ * follow the input.
  * Returns the number of records read (at most `capacity`); consumed() tells where they end.
  */
 export function parseNumbers(
@@ -91,12 +121,24 @@ export function parseNumbers(
 ): i32 {
   const end = input + <usize>length;
   const last = columns - 1;
+  const delimiters = <u64>delimiter * ONES;
   let p = input;
   let row = 0;
   while (row < capacity && p < end) {
     const recordStart = p;
     let complete = false;
     for (let j = 0; j <= last; j++) {
+      const kind = load<u8>(kinds + j);
+      const column = out + <usize>j * <usize>stride;
+      let c: u32;
+      if (kind == TEXT) {
+        const start = p;
+        p = textEnd(p, delimiters);
+        c = <u32>load<u8>(p);
+        if (p == start || c == 0x22) break; // empty (null) or quoted: the caller's
+        store<i32>(column + (<usize>row << 3), <i32>(start - input));
+        store<i32>(column + (<usize>row << 3) + 4, <i32>(p - input));
+      } else {
       const negative = load<u8>(p) == 0x2d;
       p += <usize>negative;
       const first = p;
@@ -105,7 +147,7 @@ export function parseNumbers(
       let digits = <i32>(p - first);
       let exponent: i32 = 0;
       let integral = true;
-      let c = <u32>load<u8>(p);
+      c = <u32>load<u8>(p);
       if (c == 0x2e) {
         const fraction = p + 1;
         p = digitRun(fraction);
@@ -133,8 +175,7 @@ export function parseNumbers(
         exponent += expNegative ? -e : e;
       }
       const m = runValue;
-      const column = out + <usize>j * <usize>stride;
-      if (load<u8>(kinds + j) == INT) {
+      if (kind == INT) {
         if (!integral || m > (negative ? 2147483648 : 2147483647)) break;
         store<i32>(column + (<usize>row << 2), <i32>(negative ? -(<i64>m) : <i64>m));
       } else {
@@ -147,6 +188,7 @@ export function parseNumbers(
           v *= unchecked(POW10[exponent]);
         }
         store<f64>(column + (<usize>row << 3), negative ? -v : v);
+      }
       }
       if (p >= end) break;
       if (j < last) {

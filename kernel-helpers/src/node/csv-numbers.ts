@@ -1,5 +1,5 @@
 // The WebAssembly fast path of the CSV reader (assembly/csv-numbers.ts): whole records of plain
-// numbers parsed in WebAssembly memory, then copied into the parser's columns.
+// numbers and unquoted text parsed in WebAssembly memory, then copied into the parser's columns.
 import fs from 'node:fs';
 import { builtFile } from './built-file';
 
@@ -64,7 +64,7 @@ export class NumberKernel {
     this.ints = [];
     this.floats = [];
     for (let j = 0; j < columns; j++) {
-      this.ints.push(new Int32Array(buffer, outAt + j * stride, ROWS_PER_CALL));
+      this.ints.push(new Int32Array(buffer, outAt + j * stride, 2 * ROWS_PER_CALL));
       this.floats.push(new Float64Array(buffer, outAt + j * stride, ROWS_PER_CALL));
     }
     this.inputAt = inputAt;
@@ -97,7 +97,7 @@ export class NumberKernel {
   /**
    * Parses records from input[start, stop) (input[stop, end) may follow; zeros are written after
    * end): at most `capacity` rows, given each column's kind (1 Int32, 2 Float64). Returns the
-   * number of rows; `consumed` then tells the bytes they took. Read them with int32s / float64s.
+   * number of rows; `consumed` then tells the bytes they took. Read them with int32s / float64s / spans.
    */
   parse(
     start: number,
@@ -128,6 +128,11 @@ export class NumberKernel {
 
   int32s(column: number, rows: number): Int32Array {
     return this.ints[column].subarray(0, rows);
+  }
+
+  /** A text column's fields: start and end offsets (from the parse's start) per row. */
+  spans(column: number, rows: number): Int32Array {
+    return this.ints[column].subarray(0, 2 * rows);
   }
 
   float64s(column: number, rows: number): Float64Array {

@@ -36,7 +36,6 @@ const SPECIAL: Record<string, number> = {
 };
 // Exact powers of ten: m·10^e and m/10^e are correctly rounded for m < 2^53 and e ≤ 22 (Clinger).
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-const POW10_INT = new Int32Array([1, 10, 100, 1000, 10000]);
 
 // Column kinds while parsing. SKIP: numeric so far but text further down (re-read as TEXT).
 // Exported by name at the end of the list: TypeScript compiles uses of `export const` in this
@@ -114,9 +113,8 @@ export class CSVParser {
   // The last number parsed by numberAt.
   private num = 0;
   private numIsInt = false;
-  private view: DataView | null = null;
-  /** Every column holds Int32 or Float64 values so far: records may take the kernel. */
-  private allNumeric = false;
+  /** Every column is Int32, Float64 or text so far: records may take the kernel. */
+  private kernelKinds = false;
   /** The columns' kinds, as the kernel reads them. */
   private kindCodes = new Uint8Array(0);
   /** The WebAssembly fast path: undefined until the header is known, null without one. */
@@ -146,23 +144,15 @@ export class CSVParser {
       i = this.parseHeader(buf, end, final);
       if (i < 0) return 0;
     }
-    if (
-      this.view === null ||
-      this.view.buffer !== buf.buffer ||
-      this.view.byteOffset !== buf.byteOffset
-    ) {
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
-    const view = this.view;
     const delim = this.delim;
     const cols = this.cols;
     const ncols = cols.length;
     const stopAt = this.limit - this.consumed;
     const kernel = this.kernel && this.kernel.owns(buf) ? this.kernel : null;
     while (i < end && i < stopAt) {
-      if (kernel !== null && this.allNumeric) {
+      if (kernel !== null && this.kernelKinds) {
         if (this.kernelPause === 0) {
-          i = this.kernelRecords(kernel, i, Math.min(end, stopAt), end);
+          i = this.kernelRecords(kernel, buf, i, Math.min(end, stopAt), end);
           if (i >= end || i >= stopAt) break;
         } else {
           this.kernelPause--;
@@ -198,7 +188,7 @@ export class CSVParser {
           p = fieldEnd(buf, i, end, delim);
           if (kind === TEXT && (p < end || final)) storeText(col!, row, buf, i, p, false);
         } else {
-          p = this.numberAt(buf, view, i, end);
+          p = this.numberAt(buf, i, end);
           if (p >= 0 && (p < end || final)) {
             storeNumber(col!, row, this.num, this.numIsInt, this.capacity);
           } else {
@@ -258,11 +248,18 @@ export class CSVParser {
   }
 
   /**
-   * Records of plain numbers through the WebAssembly kernel, from i up to (at most) stop, into the
-   * columns; returns where it stopped: the end, or a record it leaves to the general path. A
-   * kernel that stops at once pauses for some records, so text-heavy input costs little.
+   * Records of plain numbers and unquoted text through the WebAssembly kernel, from i up to (at
+   * most) stop, into the columns; returns where it stopped: the end, or a record it leaves to the
+   * general path. A kernel that stops at once pauses for some records, so input it cannot read
+   * (quotes, empty fields) costs little.
    */
-  private kernelRecords(kernel: NumberKernel, i: number, stop: number, end: number): number {
+  private kernelRecords(
+    kernel: NumberKernel,
+    buf: Uint8Array,
+    i: number,
+    stop: number,
+    end: number
+  ): number {
     const cols = this.cols;
     for (;;) {
       if (this.rows === this.capacity) this.grow(this.rows + 1);
@@ -276,7 +273,8 @@ export class CSVParser {
       for (let j = 0; j < cols.length; j++) {
         const col = cols[j];
         if (col.kind === INT) col.ints!.set(kernel.int32s(j, n), row);
-        else col.floats!.set(kernel.float64s(j, n), row);
+        else if (col.kind === FLOAT) col.floats!.set(kernel.float64s(j, n), row);
+        else appendTexts(col, row, buf, i, kernel.spans(j, n));
         if (col.valid !== null) markValidRange(col.valid, row, row + n);
       }
       this.rows = row + n;
@@ -286,15 +284,15 @@ export class CSVParser {
     }
   }
 
-  /** After the general path: whether every column is Int32 or Float64, the kernel's domain. */
+  /** After the general path: whether every column is of a kind the kernel reads. */
   private noteKinds(): void {
-    let numeric = true;
+    let readable = true;
     for (let j = 0; j < this.cols.length; j++) {
       const kind = this.cols[j].kind;
-      if (kind !== INT && kind !== FLOAT) numeric = false;
+      if (kind !== INT && kind !== FLOAT && kind !== TEXT) readable = false;
       this.kindCodes[j] = kind;
     }
-    this.allNumeric = numeric;
+    this.kernelKinds = readable;
   }
 
   /**
@@ -478,32 +476,39 @@ export class CSVParser {
    * of the byte after it when that byte ends the field; -1 when the field is something else (or
    * needs the exact slow path: more than 15 significant digits, or a large exponent).
    */
-  private numberAt(buf: Uint8Array, view: DataView, i: number, end: number): number {
+  private numberAt(buf: Uint8Array, i: number, end: number): number {
     let p = i;
     let c = buf[p];
     let negative = false;
     if (c === MINUS || c === PLUS) {
       negative = c === MINUS;
       if (++p >= end) return -1;
+      c = buf[p];
     }
     // Mantissa digits, leading zeros included, as one integer; the point's position gives the scale.
     const first = p;
-    let m = digitRun(buf, view, p, end, 0);
-    p = runEnd;
-    let fraction = -1;
-    if (p < end && buf[p] === DOT) {
-      m = digitRun(buf, view, p + 1, end, m);
-      fraction = runEnd - p - 1;
-      p = runEnd;
+    let dot = -1;
+    let m = 0;
+    for (;;) {
+      const d = (c - ZERO) >>> 0;
+      if (d <= 9) {
+        m = m * 10 + d;
+      } else if (c === DOT && dot < 0) {
+        dot = p;
+      } else {
+        break;
+      }
+      if (++p >= end) break;
+      c = buf[p];
     }
-    const digits = p - first - (fraction < 0 ? 0 : 1);
+    const digits = p - first - (dot < 0 ? 0 : 1);
     if (digits === 0) return -1;
     // Only above 15 digits (leading zeros included) can m have lost precision.
     if (digits > 15 && m > 9007199254740991) return -1;
+    const fraction = dot < 0 ? -1 : p - dot - 1;
     let exp = fraction > 0 ? -fraction : 0;
     let isInt = fraction < 0;
-    c = p < end ? buf[p] : -1;
-    if (c === LOWER_E || c === UPPER_E) {
+    if (p < end && (c === LOWER_E || c === UPPER_E)) {
       isInt = false;
       if (++p >= end) return -1;
       c = buf[p];
@@ -558,49 +563,6 @@ export class CSVParser {
     }
     this.capacity = capacity;
   }
-}
-
-/** Where digitRun stopped (a second return value without allocating). */
-let runEnd = 0;
-
-/**
- * Reads the run of ASCII digits at buf[p..end) onto `m` (m·10^k + digits) and leaves its end in
- * runEnd. Four bytes at a time where the input allows: one unaligned 32-bit load tells how many
- * leading bytes are digits and converts them with two multiplies, instead of a branch per digit.
- */
-function digitRun(buf: Uint8Array, view: DataView, p: number, end: number, m: number): number {
-  while (p + 4 <= end) {
-    const w = view.getInt32(p, true);
-    // Bit 7 of each byte set where that byte is not '0'..'9'; carries and borrows only run
-    // upwards, so the lowest set bit marks the first non-digit exactly.
-    const nonDigit = ((w + 0x46464646) | (w - 0x30303030)) & 0x80808080;
-    if (nonDigit === 0) {
-      m = m * 10000 + fourDigits(w & 0x0f0f0f0f);
-      p += 4;
-      continue;
-    }
-    const n = (31 - Math.clz32(nonDigit & -nonDigit)) >> 3; // leading digit bytes, 0..3
-    if (n > 0) {
-      // Shift the n digits to the top bytes: the emptied low bytes act as leading zeros.
-      m = m * POW10_INT[n] + fourDigits((w & 0x0f0f0f0f) << (32 - 8 * n));
-      p += n;
-    }
-    runEnd = p;
-    return m;
-  }
-  for (; p < end; p++) {
-    const d = (buf[p] - ZERO) >>> 0;
-    if (d > 9) break;
-    m = m * 10 + d;
-  }
-  runEnd = p;
-  return m;
-}
-
-/** The value of four digit values d0 d1 d2 d3 in bytes 0..3 of v (d0 most significant). */
-function fourDigits(v: number): number {
-  v = (Math.imul(v, 10) + (v >>> 8)) & 0x00ff00ff; // d0d1 in byte 0, d2d3 in byte 2
-  return (Math.imul(v, 100) + (v >>> 16)) & 0xffff;
 }
 
 /** The end of an unquoted field: the first delimiter, CR or LF at or after i, or end. */
@@ -691,6 +653,32 @@ function markValid(col: ColumnBuilder, row: number): void {
 
 function markValidRange(valid: Uint8Array, from: number, to: number): void {
   for (let r = from; r < to; r++) valid[r >> 3] |= 1 << (r & 7);
+}
+
+/**
+ * Text fields the kernel found, as (start, end) offsets from buf[base], appended to a text
+ * column from `row` on. Byte by byte: the fields are short, shorter than a subarray costs.
+ */
+function appendTexts(
+  col: ColumnBuilder,
+  row: number,
+  buf: Uint8Array,
+  base: number,
+  spans: Int32Array
+): void {
+  const offsets = col.offsets!;
+  let at = offsets[row];
+  let need = at;
+  for (let k = 0; k < spans.length; k += 2) need += spans[k + 1] - spans[k];
+  if (col.bytes!.length < need) {
+    col.bytes = resized(col.bytes!, Math.max(need, col.bytes!.length * 1.5) | 0);
+  }
+  const bytes = col.bytes!;
+  for (let k = 0, r = row + 1; k < spans.length; k += 2, r++) {
+    for (let b = base + spans[k], stop = base + spans[k + 1]; b < stop; b++) bytes[at++] = buf[b];
+    offsets[r] = at;
+  }
+  col.byteLength = at;
 }
 
 function storeNumber(
