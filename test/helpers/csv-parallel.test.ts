@@ -33,8 +33,8 @@ function contents(t: Table): unknown {
   });
 }
 
-/** Small pieces (chunkBytes sets their floor when threads are asked for): many per file. */
-const pieces = { threads: 2, chunkBytes: 4096 };
+/** Small pieces: many per file. */
+const pieces = { threads: 2, chunkBytes: 4096, minPieceBytes: 4096 };
 
 test('Zmumu_Run2011A repeated 3x: the same columns on 1 and 2 threads, in several batches', () => {
   const source = fs.readFileSync(sharedPath('events', 'csv', 'Zmumu_Run2011A.csv'));
@@ -129,14 +129,17 @@ test('a ragged row in a late piece names its line, as on one thread', () => {
 test('a header longer than a chunk is read whole before the pieces', () => {
   // Regression: the header reader stopped after the first chunk when the header needed more.
   const file = sharedPath('events', 'csv', '4mu_2012.csv');
-  const tiny = readCSV(file, { threads: 2, chunkBytes: 3 });
+  const tiny = readCSV(file, { threads: 2, chunkBytes: 3, minPieceBytes: 4096 });
   expect(tiny.schema.fields.map(f => f.name)).toEqual(
     fs.readFileSync(file, 'utf8').split('\n')[0].trim().split(',')
   );
   expect(contents(tiny)).toEqual(contents(readCSV(file, { threads: 1 })));
 });
 
-test('threads must be a positive integer', () => {
+test('threads and minPieceBytes must be positive integers', () => {
   const file = sharedPath('events', 'csv', '4e_2011.csv');
   expect(() => readCSV(file, { threads: 0 })).toThrow('CSV threads must be a positive integer');
+  expect(() => readCSV(file, { minPieceBytes: 0.5 })).toThrow(
+    'CSV minPieceBytes must be a positive integer'
+  );
 });

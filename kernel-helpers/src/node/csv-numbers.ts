@@ -24,6 +24,8 @@ const ROWS_PER_CALL = 4096;
 const PADDING = 64;
 
 let compiled: WebAssembly.Module | null | undefined;
+/** A kernel whose parser has finished, for the next parser on this thread (pieces of a read). */
+let spare: NumberKernel | null = null;
 
 /** The compiled module, or null when the build has none (the parser then reads in JavaScript). */
 function numbersModule(): WebAssembly.Module | null {
@@ -87,6 +89,21 @@ export class NumberKernel {
       }
     });
     return new NumberKernel(instance.exports as unknown as NumbersExports, columns, chunkBytes);
+  }
+
+  /** A kernel of this shape: the thread's spare one when it fits, else a new one. */
+  static acquire(columns: number, chunkBytes: number): NumberKernel | null {
+    const kernel = spare;
+    if (kernel !== null && kernel.columns === columns && kernel.input.length === chunkBytes) {
+      spare = null;
+      return kernel;
+    }
+    return NumberKernel.create(columns, chunkBytes);
+  }
+
+  /** Its parser is done with it: keep it for the next. */
+  static release(kernel: NumberKernel): void {
+    spare = kernel;
   }
 
   /** Whether `buf` is this kernel's input chunk (a longer buffer for a huge record is not). */

@@ -14,7 +14,7 @@ import type { WorkerJob, WorkerMessage } from './csv-worker';
 export const PARALLEL_MIN_BYTES = 16 << 20;
 /** A piece is 1/(threads·PIECE_SHARE) of the bytes left. */
 const PIECE_SHARE = 2;
-const MIN_PIECE_BYTES = 2 << 20;
+export const MIN_PIECE_BYTES = 2 << 20;
 const MAX_PIECE_BYTES = 64 << 20;
 const MAX_THREADS = 16;
 /** A worker that finishes no piece for this long is taken for dead; its pieces are read here. */
@@ -66,8 +66,8 @@ export interface ParallelRead {
   dataStart: number;
   textColumns: ReadonlySet<number>;
   threads: number;
-  /** Smallest piece: large in general; tests make it small to get many pieces of a small file. */
-  minPieceBytes?: number;
+  /** Smallest piece (tests make it small to get many pieces of a small file). */
+  minPieceBytes: number;
   chunkBytes?: number;
 }
 
@@ -82,7 +82,7 @@ export function readPieces(read: ParallelRead): PieceResult[] | null {
   if (helpers === null) return null;
   // Guided pieces: each a share of what is left, so they shrink towards the end and the threads
   // finish together (the last pieces are small), with a floor against per-piece overhead.
-  const minPiece = read.minPieceBytes ?? MIN_PIECE_BYTES;
+  const minPiece = read.minPieceBytes;
   const bounds: number[] = [];
   for (let b = read.dataStart; b < read.size;) {
     bounds.push(b);

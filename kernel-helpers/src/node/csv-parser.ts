@@ -302,9 +302,15 @@ export class CSVParser {
   chunkBuffer(length: number): Uint8Array | null {
     if (this.header === null) return null;
     if (this.kernel === undefined) {
-      this.kernel = this.fast ? NumberKernel.create(this.cols.length, length) : null;
+      this.kernel = this.fast ? NumberKernel.acquire(this.cols.length, length) : null;
     }
     return this.kernel !== null && this.kernel.input.length === length ? this.kernel.input : null;
+  }
+
+  /** After the last input: hands the kernel on to the next parser of this thread. */
+  finish(): void {
+    if (this.kernel) NumberKernel.release(this.kernel);
+    this.kernel = null;
   }
 
   /** Parses the header record; returns where the data starts, or -1 when it needs more input. */
@@ -559,7 +565,7 @@ export class CSVParser {
       if (col.ints) col.ints = resized(col.ints, capacity);
       if (col.floats) col.floats = resized(col.floats, capacity);
       if (col.offsets) col.offsets = resized(col.offsets, capacity + 1);
-      if (col.valid) col.valid = resized(col.valid, (capacity + 7) >> 3);
+      if (col.valid) col.valid = resized(col.valid, (capacity + 7) >> 3, true);
     }
     this.capacity = capacity;
   }
@@ -590,38 +596,58 @@ export function feedFile(
   let buf: Uint8Array = Buffer.allocUnsafe(chunkBytes);
   let have = 0; // bytes of an unfinished record carried over at the start of buf
   let position = start;
-  for (;;) {
-    if (have === buf.length) {
-      const bigger = new Uint8Array(buf.length * 2); // one record longer than a chunk
-      bigger.set(buf.subarray(0, have));
-      buf = bigger;
-    } else {
-      const fast = parser.chunkBuffer(buf.length);
-      if (fast !== null && fast !== buf) {
-        fast.set(buf.subarray(0, have));
-        buf = fast;
+  try {
+    for (;;) {
+      if (have === buf.length) {
+        const bigger = new Uint8Array(buf.length * 2); // one record longer than a chunk
+        bigger.set(buf.subarray(0, have));
+        buf = bigger;
+      } else {
+        const fast = parser.chunkBuffer(buf.length);
+        if (fast !== null && fast !== buf) {
+          fast.set(buf.subarray(0, have));
+          buf = fast;
+        }
       }
+      let got: number;
+      try {
+        got = fs.readSync(fd, buf, have, buf.length - have, position);
+      } catch (err) {
+        throw new OpenDataError('E_NOT_FOUND', `${file}: cannot read CSV file: ${err}`, {
+          cause: err
+        });
+      }
+      position += got;
+      const end = have + got;
+      const final = got === 0;
+      const used = parser.parse(buf, end, final);
+      if (final || parser.done) return;
+      buf.copyWithin(0, used, end);
+      have = end - used;
     }
-    let got: number;
-    try {
-      got = fs.readSync(fd, buf, have, buf.length - have, position);
-    } catch (err) {
-      throw new OpenDataError('E_NOT_FOUND', `${file}: cannot read CSV file: ${err}`, {
-        cause: err
-      });
-    }
-    position += got;
-    const end = have + got;
-    const final = got === 0;
-    const used = parser.parse(buf, end, final);
-    if (final || parser.done) return;
-    buf.copyWithin(0, used, end);
-    have = end - used;
+  } finally {
+    parser.finish();
   }
 }
 
-function resized<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
+/**
+ * A copy of `a` with room for `length` values. Unless `zeroed`, the room after a's values is not
+ * cleared (zeroing is a pass over memory the parser is about to write anyway): the parser writes
+ * every row it keeps, nulls included.
+ */
+function resized<T extends Int32Array | Float64Array | Uint8Array>(
+  a: T,
+  length: number,
+  zeroed = false
+): T {
+  const Type = a.constructor as {
+    new (n: number): T;
+    new (buffer: ArrayBuffer, offset: number, length: number): T;
+    BYTES_PER_ELEMENT: number;
+  };
+  const b = zeroed
+    ? new Type(length)
+    : new Type(Buffer.allocUnsafeSlow(length * Type.BYTES_PER_ELEMENT).buffer, 0, length);
   b.set(a.subarray(0, Math.min(a.length, length)));
   return b;
 }
@@ -641,6 +667,8 @@ function setNull(col: ColumnBuilder, row: number, capacity: number): void {
     for (let r = row & ~7; r < row; r++) valid[r >> 3] |= 1 << (r & 7);
   }
   col.valid[row >> 3] &= ~(1 << (row & 7));
+  if (col.ints !== null) col.ints[row] = 0;
+  else if (col.floats !== null) col.floats[row] = 0;
   if (col.kind === TEXT) {
     col.byteLength = col.offsets![row];
     col.offsets![row + 1] = col.byteLength;

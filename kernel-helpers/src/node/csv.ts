@@ -22,7 +22,13 @@ import {
   delimiterByte,
   feedFile
 } from './csv-parser';
-import { PARALLEL_MIN_BYTES, defaultThreads, readPieces, unifyKinds } from './csv-parallel';
+import {
+  MIN_PIECE_BYTES,
+  PARALLEL_MIN_BYTES,
+  defaultThreads,
+  readPieces,
+  unifyKinds
+} from './csv-parallel';
 import { readFileOrThrow } from './read-file';
 
 export interface ReadCSVOptions {
@@ -35,6 +41,11 @@ export interface ReadCSVOptions {
    * Each thread parses pieces of the file; the table then has one record batch per piece.
    */
   threads?: number;
+  /**
+   * Smallest piece of a parallel read, in bytes (default 2 MiB: smaller pieces cost more than
+   * they share out). With `threads` given, even a small file is read in pieces of this size.
+   */
+  minPieceBytes?: number;
 }
 
 /** parseCSV's options: `source` names the input in error messages (a file path for readCSV). */
@@ -63,6 +74,13 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new OpenDataError('E_USAGE', `CSV threads must be a positive integer (got ${threads})`);
   }
+  const minPiece = options.minPieceBytes ?? MIN_PIECE_BYTES;
+  if (!Number.isInteger(minPiece) || minPiece < 1) {
+    throw new OpenDataError(
+      'E_USAGE',
+      `CSV minPieceBytes must be a positive integer (got ${minPiece})`
+    );
+  }
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -74,7 +92,7 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
     const size = fs.fstatSync(fd).size;
     const parallel = threads > 1 && (options.threads !== undefined || size >= PARALLEL_MIN_BYTES);
     if (parallel) {
-      const table = readInPieces(fd, file, size, delimiter, chunk, threads, options.threads);
+      const table = readInPieces(fd, file, size, delimiter, chunk, threads, minPiece);
       if (table !== null) return table;
     }
     return parseTwice(file, delimiter, size, parser => feedFile(fd, parser, file, chunk));
@@ -95,7 +113,7 @@ function readInPieces(
   delimiter: number,
   chunkBytes: number,
   threads: number,
-  asked: number | undefined
+  minPieceBytes: number
 ): Table | null {
   const head = new CSVParser({
     source: file,
@@ -117,8 +135,7 @@ function readInPieces(
       textColumns,
       threads,
       chunkBytes,
-      // Asked for threads explicitly: pieces even of a small file (tests use this).
-      minPieceBytes: asked === undefined ? undefined : Math.max(chunkBytes, 1 << 12)
+      minPieceBytes
     });
     if (pieces === null) return null;
     const later = unifyKinds(pieces, header.length);
