@@ -26,7 +26,6 @@ const INT: u8 = 1;
 const TEXT: u8 = 3;
 
 let stoppedAt: i32 = 0;
-let runValue: u64 = 0;
 
 /** Bytes of the input consumed by the last `parseNumbers` call: where its records end. */
 export function consumed(): i32 {
@@ -79,27 +78,12 @@ function textEnd(p: usize, delimiter: u64): usize {
   return p + <usize>(ctz(stop) >> 3);
 }
 
-/** The run of ASCII digits at p, added onto runValue (runValue·10^k + digits); returns its end. */
+/** The value of the n (0 to 7) digits in the low bytes of w, byte 0 the most significant. */
 @inline
-function digitRun(p: usize): usize {
-  let m = runValue;
-  for (;;) {
-    const w = load<u64>(p);
-    const nonDigit = nonDigits(w);
-    if (nonDigit == 0) {
-      m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
-      p += 8;
-      continue;
-    }
-    const n = <u32>(ctz(nonDigit) >> 3);
-    if (n != 0) {
-      // The n digits moved to the top bytes: the emptied low bytes read as leading zeros.
-      m = m * unchecked(POW10_INT[n]) + eightDigits((w & LOW_NIBBLES) << ((8 - <u64>n) << 3));
-      p += n;
-    }
-    runValue = m;
-    return p;
-  }
+function leadingDigits(w: u64, n: u64): u64 {
+  // The digits moved to the top bytes, the emptied low bytes read as leading zeros. Two shifts:
+  // one by 64 bits would shift by none.
+  return eightDigits(((w & LOW_NIBBLES) << 8) << ((7 - n) << 3));
 }
 
 /**
@@ -142,23 +126,50 @@ export function parseNumbers(
       const negative = load<u8>(p) == 0x2d;
       p += <usize>negative;
       const first = p;
-      runValue = 0;
-      p = digitRun(p);
+      // Digits eight at a time while a whole word is digits, then the rest of the run; the byte
+      // after the run comes from the same word.
+      let w = load<u64>(p);
+      let stop = nonDigits(w);
+      let m: u64 = 0;
+      if (stop == 0) {
+        do {
+          m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
+          p += 8;
+          w = load<u64>(p);
+          stop = nonDigits(w);
+        } while (stop == 0);
+      }
+      let n = ctz(stop) >> 3;
+      m = m * unchecked(POW10_INT[<i32>n]) + leadingDigits(w, n);
+      p += <usize>n;
+      c = <u32>(w >> (n << 3)) & 0xff;
       let digits = <i32>(p - first);
       let exponent: i32 = 0;
       let integral = true;
-      c = <u32>load<u8>(p);
       if (c == 0x2e) {
-        const fraction = p + 1;
-        p = digitRun(fraction);
+        p++;
+        const fraction = p;
+        w = load<u64>(p);
+        stop = nonDigits(w);
+        if (stop == 0) {
+          do {
+            m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
+            p += 8;
+            w = load<u64>(p);
+            stop = nonDigits(w);
+          } while (stop == 0);
+        }
+        n = ctz(stop) >> 3;
+        m = m * unchecked(POW10_INT[<i32>n]) + leadingDigits(w, n);
+        p += <usize>n;
+        c = <u32>(w >> (n << 3)) & 0xff;
         const count = <i32>(p - fraction);
         digits += count;
         exponent = -count;
         integral = false;
-        c = <u32>load<u8>(p);
       }
       // Up to 19 digits fit u64; past 2^53 the value needs the exact slow path.
-      if (digits == 0 || digits > 19 || runValue > 9007199254740992) break;
+      if (digits == 0 || digits > 19 || m > 9007199254740992) break;
       if ((c | 0x20) == 0x65) {
         integral = false;
         c = <u32>load<u8>(++p);
@@ -174,12 +185,11 @@ export function parseNumbers(
         if (count == 0 || c - 0x30 < 10) break;
         exponent += expNegative ? -e : e;
       }
-      const m = runValue;
       if (kind == INT) {
         if (!integral || m > (negative ? 2147483648 : 2147483647)) break;
         store<i32>(column + (<usize>row << 2), <i32>(negative ? -(<i64>m) : <i64>m));
       } else {
-        let v = <f64>m;
+        let v = <f64><i64>m;
         if (exponent < 0) {
           if (exponent < -22) break;
           v /= unchecked(POW10[-exponent]);
