@@ -109,6 +109,18 @@ describe('CSV syntax', () => {
     expect(Array.from(table.getChild('id')!.toArray() as Int32Array)).toEqual([1, 2, 3, 4]);
   });
 
+  test('a text column with a null keeps every later value when the columns grow', () => {
+    // Regression: growing the columns past 1024 rows left a text column's validity bitmap at its
+    // old size, so every later value read as null.
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},${i === 2 ? '' : `w${i}`}`);
+    const table = parseCSV('n,word\n' + rows.join('\n'));
+    const word = table.getChild('word')!;
+    expect(word.nullCount).toBe(1);
+    expect(word.get(2)).toBeNull();
+    expect(word.get(1024)).toBe('w1024');
+    expect(word.get(2999)).toBe('w2999');
+  });
+
   test('type inference: Int32, Float64 beyond 32 bits, Float64, Utf8', () => {
     const table = parseCSV('small,big,real,text\n1,2147483648,1,a\n-2147483648,1,2.5e3,2\n');
     expect(table.schema.fields.map(f => String(f.type))).toEqual([

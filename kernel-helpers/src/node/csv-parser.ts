@@ -555,6 +555,7 @@ export class CSVParser {
   private grow(atLeast: number): void {
     const capacity = Math.max(atLeast, Math.ceil(this.capacity * 1.25), 1024);
     for (const col of this.cols) {
+      if (col.valid) col.valid = resized(col.valid, (capacity + 7) >> 3, true);
       if (col.kind === TEXT) {
         col.offsets = col.offsets
           ? resized(col.offsets, capacity + 1)
@@ -565,7 +566,6 @@ export class CSVParser {
       if (col.ints) col.ints = resized(col.ints, capacity);
       if (col.floats) col.floats = resized(col.floats, capacity);
       if (col.offsets) col.offsets = resized(col.offsets, capacity + 1);
-      if (col.valid) col.valid = resized(col.valid, (capacity + 7) >> 3, true);
     }
     this.capacity = capacity;
   }
