@@ -18,6 +18,16 @@ const POW10_INT: StaticArray<u64> = [
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
 ];
 const ONES: u64 = 0x0101010101010101;
+const ZEROS: v128 = i8x16.splat(0x30);
+const TENS: v128 = i8x16.splat(10);
+const POINTS: v128 = i8x16.splat(0x2e);
+/** Lane i holds i - 16: plus the digit count, the digit a lane takes (negative: none). */
+const LANES_FROM_END: v128 = i8x16(-16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1);
+const LOW_BYTES: v128 = i16x8.splat(0xff);
+const TENS_16: v128 = i16x8.splat(10);
+const HUNDRED_ONE: v128 = i16x8(100, 1, 100, 1, 100, 1, 100, 1);
+const TEN_THOUSAND_ONE: v128 = i32x4(10000, 1, 10000, 1);
+const LOW_WORDS: v128 = i64x2.splat(0xffffffff);
 const HIGH_BITS: u64 = 0x8080808080808080;
 const LOW_NIBBLES: u64 = 0x0f0f0f0f0f0f0f0f;
 
@@ -123,34 +133,60 @@ export function parseNumbers(
         store<i32>(column + (<usize>row << 3), <i32>(start - input));
         store<i32>(column + (<usize>row << 3) + 4, <i32>(p - input));
       } else {
-      const negative = load<u8>(p) == 0x2d;
-      p += <usize>negative;
-      const first = p;
-      // Digits eight at a time while a whole word is digits, then the rest of the run; the byte
-      // after the run comes from the same word.
-      let w = load<u64>(p);
-      let stop = nonDigits(w);
-      let m: u64 = 0;
-      if (stop == 0) {
-        do {
-          m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
-          p += 8;
-          w = load<u64>(p);
-          stop = nonDigits(w);
-        } while (stop == 0);
+      const value = v128.load(p);
+      // Sixteen bytes at once: where the digits, the point and the field's end lie, from bitmasks.
+      const negative = <u32>(load<u8>(p) == 0x2d);
+      const digitLanes = i8x16.bitmask(i8x16.lt_u(i8x16.sub(value, ZEROS), TENS));
+      const others = ~digitLanes & 0xffff & ~negative; // not digits, after the sign
+      const firstOther = others & (0 - others);
+      const point = i8x16.bitmask(i8x16.eq(value, POINTS)) & firstOther; // when it comes first
+      const stop = ctz((others ^ point) | 0x10000);
+      const count = stop - negative - <u32>(point != 0); // digits
+      c = <u32>load<u8>(p + stop);
+      let fast = false;
+      if (
+        <u32>(count - 1) < 15 && // 1 to 15 digits
+        (c == delimiter || c == 0x0a || c == 0x0d) &&
+        (kind != INT || (point == 0 && count < 10))
+      ) {
+        fast = true;
+        const at = point != 0 ? ctz(point) : 16;
+        // The digits right-aligned in sixteen lanes, the point squeezed out, leading lanes zero.
+        const base = i8x16.add(LANES_FROM_END, i8x16.splat(<i8>count));
+        let source = i8x16.add(base, i8x16.splat(<i8>negative));
+        source = i8x16.sub(source, i8x16.ge_s(source, i8x16.splat(<i8>at)));
+        source = v128.or(source, i8x16.shr_s(base, 7));
+        const digits = i8x16.swizzle(i8x16.sub(value, ZEROS), source);
+        // Pairs, fours, eights of digits; then the two halves.
+        const pairs = i16x8.add(
+          i16x8.mul(v128.and(digits, LOW_BYTES), TENS_16),
+          i16x8.shr_u(digits, 8)
+        );
+        const fours = i32x4.mul(i32x4.dot_i16x8_s(pairs, HUNDRED_ONE), TEN_THOUSAND_ONE);
+        const eights = i64x2.add(v128.and(fours, LOW_WORDS), i64x2.shr_u(fours, 32));
+        const m = <u64>i64x2.extract_lane(eights, 0) * 100000000 + <u64>i64x2.extract_lane(eights, 1);
+        if (kind == INT) {
+          store<i32>(column + (<usize>row << 2), <i32>(negative != 0 ? -(<i64>m) : <i64>m));
+        } else {
+          let v = <f64><i64>m;
+          if (point != 0) v /= unchecked(POW10[stop - at - 1]);
+          // The sign as a bit: -0 stays -0, and no branch on data.
+          store<f64>(
+            column + (<usize>row << 3),
+            reinterpret<f64>(reinterpret<u64>(v) | (<u64>negative << 63))
+          );
+        }
+        p += stop;
       }
-      let n = ctz(stop) >> 3;
-      m = m * unchecked(POW10_INT[<i32>n]) + leadingDigits(w, n);
-      p += <usize>n;
-      c = <u32>(w >> (n << 3)) & 0xff;
-      let digits = <i32>(p - first);
-      let exponent: i32 = 0;
-      let integral = true;
-      if (c == 0x2e) {
-        p++;
-        const fraction = p;
-        w = load<u64>(p);
-        stop = nonDigits(w);
+      if (!fast) {
+        const negative = load<u8>(p) == 0x2d;
+        p += <usize>negative;
+        const first = p;
+        // Digits eight at a time while a whole word is digits, then the rest of the run; the byte
+        // after the run comes from the same word.
+        let w = load<u64>(p);
+        let stop = nonDigits(w);
+        let m: u64 = 0;
         if (stop == 0) {
           do {
             m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
@@ -159,45 +195,66 @@ export function parseNumbers(
             stop = nonDigits(w);
           } while (stop == 0);
         }
-        n = ctz(stop) >> 3;
+        let n = ctz(stop) >> 3;
         m = m * unchecked(POW10_INT[<i32>n]) + leadingDigits(w, n);
         p += <usize>n;
         c = <u32>(w >> (n << 3)) & 0xff;
-        const count = <i32>(p - fraction);
-        digits += count;
-        exponent = -count;
-        integral = false;
-      }
-      // Up to 19 digits fit u64; past 2^53 the value needs the exact slow path.
-      if (digits == 0 || digits > 19 || m > 9007199254740992) break;
-      if ((c | 0x20) == 0x65) {
-        integral = false;
-        c = <u32>load<u8>(++p);
-        const expNegative = c == 0x2d;
-        if (c == 0x2d || c == 0x2b) c = <u32>load<u8>(++p);
-        let e: i32 = 0;
-        let count = 0;
-        while (c - 0x30 < 10 && count < 4) {
-          e = e * 10 + <i32>(c - 0x30);
-          count++;
+        let digits = <i32>(p - first);
+        let exponent: i32 = 0;
+        let integral = true;
+        if (c == 0x2e) {
+          p++;
+          const fraction = p;
+          w = load<u64>(p);
+          stop = nonDigits(w);
+          if (stop == 0) {
+            do {
+              m = m * 100000000 + eightDigits(w & LOW_NIBBLES);
+              p += 8;
+              w = load<u64>(p);
+              stop = nonDigits(w);
+            } while (stop == 0);
+          }
+          n = ctz(stop) >> 3;
+          m = m * unchecked(POW10_INT[<i32>n]) + leadingDigits(w, n);
+          p += <usize>n;
+          c = <u32>(w >> (n << 3)) & 0xff;
+          const count = <i32>(p - fraction);
+          digits += count;
+          exponent = -count;
+          integral = false;
+        }
+        // Up to 19 digits fit u64; past 2^53 the value needs the exact slow path.
+        if (digits == 0 || digits > 19 || m > 9007199254740992) break;
+        if ((c | 0x20) == 0x65) {
+          integral = false;
           c = <u32>load<u8>(++p);
+          const expNegative = c == 0x2d;
+          if (c == 0x2d || c == 0x2b) c = <u32>load<u8>(++p);
+          let e: i32 = 0;
+          let count = 0;
+          while (c - 0x30 < 10 && count < 4) {
+            e = e * 10 + <i32>(c - 0x30);
+            count++;
+            c = <u32>load<u8>(++p);
+          }
+          if (count == 0 || c - 0x30 < 10) break;
+          exponent += expNegative ? -e : e;
         }
-        if (count == 0 || c - 0x30 < 10) break;
-        exponent += expNegative ? -e : e;
-      }
-      if (kind == INT) {
-        if (!integral || m > (negative ? 2147483648 : 2147483647)) break;
-        store<i32>(column + (<usize>row << 2), <i32>(negative ? -(<i64>m) : <i64>m));
-      } else {
-        let v = <f64><i64>m;
-        if (exponent < 0) {
-          if (exponent < -22) break;
-          v /= unchecked(POW10[-exponent]);
-        } else if (exponent > 0) {
-          if (exponent > 22) break;
-          v *= unchecked(POW10[exponent]);
+        if (kind == INT) {
+          if (!integral || m > (negative ? 2147483648 : 2147483647)) break;
+          store<i32>(column + (<usize>row << 2), <i32>(negative ? -(<i64>m) : <i64>m));
+        } else {
+          let v = <f64><i64>m;
+          if (exponent < 0) {
+            if (exponent < -22) break;
+            v /= unchecked(POW10[-exponent]);
+          } else if (exponent > 0) {
+            if (exponent > 22) break;
+            v *= unchecked(POW10[exponent]);
+          }
+          store<f64>(column + (<usize>row << 3), negative ? -v : v);
         }
-        store<f64>(column + (<usize>row << 3), negative ? -v : v);
       }
       }
       if (p >= end) break;

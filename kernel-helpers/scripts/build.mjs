@@ -37,7 +37,9 @@ for (const source of fs.readdirSync(assembly).filter(f => f.endsWith('.ts'))) {
     '0',
     '--runtime',
     'stub',
-    '--noAssert'
+    '--noAssert',
+    '--enable',
+    'simd'
   ]);
   if (error) {
     console.error(stderr.toString());
