@@ -4,10 +4,14 @@
 // meeting a float, a record cut by the chunk's end) makes it stop before that record, which the
 // JavaScript parser then reads.
 //
-// How: one unaligned 64-bit load tells how many of the next eight bytes are digits and converts
-// them with three multiplies, so a field costs a few dozen instructions without a branch per
-// digit. The same in JavaScript ran at half the speed (bounds checks, 32-bit words); finding the
-// separators first with SIMD, or squeezing the point out to convert once, measured no faster.
+// How: a numeric field of up to 15 digits is read as one 16-byte vector (wasm SIMD): bitmasks of
+// its digit and point lanes give its end and the point's place, a swizzle squeezes the point out
+// and right-aligns the digits, and three multiply-adds combine them, with no branch per digit
+// (about 1.1x faster than the scalar path on Zmumu_Run2011A, 1.15x on Zmumu.csv's long fractions).
+// Longer fields and exponents take the scalar path: one unaligned 64-bit load tells how many of
+// the next eight bytes are digits and converts them with three multiplies. The same in JavaScript
+// ran at half the speed (bounds checks, 32-bit words); a separator index built first with SIMD
+// measured no faster: the cost is the per-field work, not finding the fields.
 
 // Exact powers of ten: m·10^e and m/10^e are correctly rounded for m ≤ 2^53 and e ≤ 22 (Clinger).
 const POW10: StaticArray<f64> = [
