@@ -22,16 +22,55 @@ const POW10_INT: StaticArray<u64> = [
   1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
 ];
 const ONES: u64 = 0x0101010101010101;
-const ZEROS: v128 = i8x16.splat(0x30);
-const TENS: v128 = i8x16.splat(10);
-const POINTS: v128 = i8x16.splat(0x2e);
-/** Lane i holds i - 16: plus the digit count, the digit a lane takes (negative: none). */
-const LANES_FROM_END: v128 = i8x16(-16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1);
-const LOW_BYTES: v128 = i16x8.splat(0xff);
-const TENS_16: v128 = i16x8.splat(10);
-const HUNDRED_ONE: v128 = i16x8(100, 1, 100, 1, 100, 1, 100, 1);
-const TEN_THOUSAND_ONE: v128 = i32x4(10000, 1, 10000, 1);
-const LOW_WORDS: v128 = i64x2.splat(0xffffffff);
+/** ±10^k: k in the low four bits, the sign in bit 4. */
+const SIGNED_POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+  -1e0, -1e1, -1e2, -1e3, -1e4, -1e5, -1e6, -1e7, -1e8, -1e9, -1e10, -1e11, -1e12, -1e13, -1e14,
+  -1e15
+];
+// Vector constants in memory (filled below, when the module starts).
+const ZEROS = memory.data(16, 16); // '0' in each byte
+const SHIFTED_ZEROS = memory.data(16, 16); // '0' + 0x80: digits become -128..-119
+const DIGIT_LIMIT = memory.data(16, 16); // -118: below it, a digit
+const POINTS = memory.data(16, 16); // '.'
+const PAIR_WEIGHTS = memory.data(16, 16); // 0x0a01 in each 16-bit lane
+const HUNDRED_ONE = memory.data(16, 16); // 100, 1 in 16-bit lanes
+const TEN_THOUSAND_ONE = memory.data(16, 16); // 10000, 1 in 32-bit lanes
+const LOW_WORDS = memory.data(16, 16); // the low 32 bits of each 64-bit lane
+/**
+ * Swizzles that right-align a field's digits: for a field ending at lane `stop` (1 to 16), with
+ * its point at lane `at` (16: none) and a sign in lane 0 or not, output lane i takes the input
+ * lane of the (16 - i)th digit from the end, or 0xff (zero) before the first digit.
+ */
+const SWIZZLES = memory.data(17 * 17 * 2 * 16, 16);
+
+@inline
+function swizzleFor(stop: u32, at: u32, negative: u32): usize {
+  return SWIZZLES + (<usize>(((stop * 17 + at) << 1) | negative) << 4);
+}
+
+v128.store(ZEROS, i8x16.splat(0x30));
+v128.store(SHIFTED_ZEROS, i8x16.splat(<i8>0xb0));
+v128.store(DIGIT_LIMIT, i8x16.splat(-118));
+v128.store(POINTS, i8x16.splat(0x2e));
+v128.store(PAIR_WEIGHTS, i16x8.splat(0x0a01));
+v128.store(HUNDRED_ONE, i16x8(100, 1, 100, 1, 100, 1, 100, 1));
+v128.store(TEN_THOUSAND_ONE, i32x4(10000, 1, 10000, 1));
+v128.store(LOW_WORDS, i64x2.splat(0xffffffff));
+for (let stop: u32 = 1; stop <= 16; stop++) {
+  for (let at: u32 = 0; at <= 16; at++) {
+    for (let negative: u32 = 0; negative < 2; negative++) {
+      const entry = swizzleFor(stop, at, negative);
+      v128.store(entry, i8x16.splat(-1));
+      let out: i32 = 15;
+      for (let lane = <i32>stop - 1; lane >= <i32>negative && out >= 0; lane--) {
+        if (lane == <i32>at) continue;
+        store<u8>(entry + <usize>out, <u8>lane);
+        out--;
+      }
+    }
+  }
+}
 const HIGH_BITS: u64 = 0x8080808080808080;
 const LOW_NIBBLES: u64 = 0x0f0f0f0f0f0f0f0f;
 
@@ -139,11 +178,14 @@ export function parseNumbers(
       } else {
       const value = v128.load(p);
       // Sixteen bytes at once: where the digits, the point and the field's end lie, from bitmasks.
+      // (Constants are loaded from memory: V8 builds a v128 constant anew at each use.)
       const negative = <u32>(load<u8>(p) == 0x2d);
-      const digitLanes = i8x16.bitmask(i8x16.lt_u(i8x16.sub(value, ZEROS), TENS));
+      const digitLanes = i8x16.bitmask(
+        i8x16.gt_s(v128.load(DIGIT_LIMIT), i8x16.sub(value, v128.load(SHIFTED_ZEROS)))
+      );
       const others = ~digitLanes & 0xffff & ~negative; // not digits, after the sign
       const firstOther = others & (0 - others);
-      const point = i8x16.bitmask(i8x16.eq(value, POINTS)) & firstOther; // when it comes first
+      const point = i8x16.bitmask(i8x16.eq(value, v128.load(POINTS))) & firstOther; // if first
       const stop = ctz((others ^ point) | 0x10000);
       const count = stop - negative - <u32>(point != 0); // digits
       c = <u32>load<u8>(p + stop);
@@ -156,29 +198,25 @@ export function parseNumbers(
         fast = true;
         const at = point != 0 ? ctz(point) : 16;
         // The digits right-aligned in sixteen lanes, the point squeezed out, leading lanes zero.
-        const base = i8x16.add(LANES_FROM_END, i8x16.splat(<i8>count));
-        let source = i8x16.add(base, i8x16.splat(<i8>negative));
-        source = i8x16.sub(source, i8x16.ge_s(source, i8x16.splat(<i8>at)));
-        source = v128.or(source, i8x16.shr_s(base, 7));
-        const digits = i8x16.swizzle(i8x16.sub(value, ZEROS), source);
-        // Pairs, fours, eights of digits; then the two halves.
-        const pairs = i16x8.add(
-          i16x8.mul(v128.and(digits, LOW_BYTES), TENS_16),
-          i16x8.shr_u(digits, 8)
+        const digits = i8x16.swizzle(
+          i8x16.sub(value, v128.load(ZEROS)),
+          v128.load(swizzleFor(stop, at, negative))
         );
-        const fours = i32x4.mul(i32x4.dot_i16x8_s(pairs, HUNDRED_ONE), TEN_THOUSAND_ONE);
-        const eights = i64x2.add(v128.and(fours, LOW_WORDS), i64x2.shr_u(fours, 32));
-        const m = <u64>i64x2.extract_lane(eights, 0) * 100000000 + <u64>i64x2.extract_lane(eights, 1);
+        // Pairs (d0·10 + d1 in each 16-bit lane's high byte), fours, eights; then the two halves.
+        const pairs = i16x8.shr_u(i16x8.mul(digits, v128.load(PAIR_WEIGHTS)), 8);
+        const fours = i32x4.mul(
+          i32x4.dot_i16x8_s(pairs, v128.load(HUNDRED_ONE)),
+          v128.load(TEN_THOUSAND_ONE)
+        );
+        const eights = i64x2.add(v128.and(fours, v128.load(LOW_WORDS)), i64x2.shr_u(fours, 32));
+        const m =
+          <u64>i64x2.extract_lane(eights, 0) * 100000000 + <u64>i64x2.extract_lane(eights, 1);
         if (kind == INT) {
           store<i32>(column + (<usize>row << 2), <i32>(negative != 0 ? -(<i64>m) : <i64>m));
         } else {
-          let v = <f64><i64>m;
-          if (point != 0) v /= unchecked(POW10[stop - at - 1]);
-          // The sign as a bit: -0 stays -0, and no branch on data.
-          store<f64>(
-            column + (<usize>row << 3),
-            reinterpret<f64>(reinterpret<u64>(v) | (<u64>negative << 63))
-          );
+          // One correctly rounded division gives scale and sign (-0 included), without branches.
+          const scale = (negative << 4) | (point != 0 ? stop - at - 1 : 0);
+          store<f64>(column + (<usize>row << 3), <f64><i64>m / unchecked(SIGNED_POW10[scale]));
         }
         p += stop;
       }
