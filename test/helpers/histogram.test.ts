@@ -24,6 +24,48 @@ describe('Hist1D binning convention', () => {
     expect(Array.from(h.counts)).toEqual([0, 1, 1]);
   });
 
+  test("values on and beside every bin edge take ROOT's bin, floor(bins·(x − lo)/(hi − lo))", () => {
+    // The fill multiplies by bins/(hi − lo) and falls back on ROOT's division only near an edge:
+    // here every value is within a few ulps of one, on awkward axes.
+    const step = (x: number, ulps: number) => {
+      const f = new Float64Array([x]);
+      const i = new BigInt64Array(f.buffer);
+      i[0] += BigInt(x >= 0 ? ulps : -ulps);
+      return f[0];
+    };
+    for (const [bins, lo, hi] of [
+      [100, -4, 4],
+      [7, 0.1, 0.8],
+      [60, 60, 120],
+      [1000, -3.3, 1.7],
+      [3, 1e-3, 2e-3]
+    ]) {
+      const values: number[] = [];
+      for (let k = 0; k <= bins; k++) {
+        const edge = lo + ((hi - lo) * k) / bins;
+        for (let u = -3; u <= 3; u++) values.push(step(edge, u));
+      }
+      const h = new Hist1D(bins, lo, hi).fill(values);
+      const expected = new Float64Array(bins);
+      for (const x of values) {
+        if (x >= lo && x < hi) {
+          expected[Math.min(Math.floor((bins * (x - lo)) / (hi - lo)), bins - 1)]++;
+        }
+      }
+      expect({ bins, lo, hi, counts: Array.from(h.counts) }).toEqual({
+        bins,
+        lo,
+        hi,
+        counts: Array.from(expected)
+      });
+      const weighted = new Hist1D(bins, lo, hi).fill(
+        values,
+        values.map(() => 1)
+      );
+      expect(Array.from(weighted.counts)).toEqual(Array.from(expected));
+    }
+  });
+
   test('the largest double below hi stays in the last bin despite rounding', () => {
     const justBelow = 0.9999999999999999; // floor(1 * (x - -1) / 2) rounds to 1 here
     expect(Math.floor((1 * (justBelow - -1)) / 2)).toBe(1);

@@ -38,6 +38,13 @@ export class Axis {
   readonly hi: number;
   /** Edges of variable bins; null when uniform. */
   readonly variableEdges: Float64Array | null;
+  /**
+   * @internal For uniformIndex (uniform axes): bins/width and the edge tolerance, worked out once
+   * here (worked out just before the fill loop, V8 compiled the loop 20% slower).
+   */
+  readonly scale: number = 0;
+  /** @internal */
+  readonly near: number = 0;
 
   constructor(binsOrEdges: number | ArrayLike<number>, lo?: number, hi?: number) {
     if (typeof binsOrEdges === 'number') {
@@ -64,6 +71,8 @@ export class Axis {
       this.lo = lo;
       this.hi = hi;
       this.variableEdges = null;
+      this.scale = bins / (hi - lo);
+      this.near = edgeTolerance(bins);
       return;
     }
     const edges = Float64Array.from(binsOrEdges);
@@ -103,8 +112,7 @@ export class Axis {
     if (x >= this.hi) return this.bins + 1;
     const edges = this.variableEdges;
     if (edges === null) {
-      const b = Math.floor((this.bins * (x - this.lo)) / (this.hi - this.lo));
-      return b >= this.bins ? this.bins : b + 1; // rounding can reach `bins` just below hi
+      return uniformIndex(x, this.lo, this.bins, this.hi - this.lo, this.scale, this.near) + 1;
     }
     let a = 0; // edges[a] <= x < edges[b]
     let b = this.bins;
@@ -151,6 +159,85 @@ function stdOf(m: Moments): number {
   if (m.sumw === 0) return NaN;
   const mean = m.sumwx / m.sumw;
   return Math.sqrt(Math.max(0, m.sumwx2 / m.sumw - mean * mean));
+}
+
+/**
+ * How close to a whole number the bin coordinate (x − lo)·bins/width must come before
+ * uniformIndex works it out ROOT's way: far above the few ulps by which the two ways differ.
+ */
+function edgeTolerance(bins: number): number {
+  return 1e-9 + bins * 1e-13;
+}
+
+/**
+ * ROOT's in-range bin index (from 0) of lo ≤ x < hi on a uniform axis: ⌊bins·(x − lo)/width⌋,
+ * found by a multiply with scale = bins/width. The two differ by a few ulps at most, so only a
+ * coordinate that close to a bin edge takes ROOT's division (a division per value would halve
+ * the fill rate). Rounding can reach `bins` for x just below hi: that is the last bin. Small, so
+ * V8 inlines it into the fill loops.
+ */
+function uniformIndex(
+  x: number,
+  lo: number,
+  bins: number,
+  width: number,
+  scale: number,
+  near: number
+): number {
+  const t = (x - lo) * scale;
+  let b = t | 0; // t ≥ 0: floor
+  const f = t - b;
+  if (f < near || f > 1 - near) b = ((bins * (x - lo)) / width) | 0;
+  return b < bins ? b : bins - 1;
+}
+
+interface FillSums {
+  under: number;
+  over: number;
+  entries: number;
+  sumw: number;
+  sumwx: number;
+  sumwx2: number;
+}
+
+/** The unweighted fill loop of a uniform Hist1D. */
+function fillUniform(
+  values: ArrayLike<number>,
+  axis: Axis,
+  counts: Float64Array,
+  sumw2: Float64Array | null
+): FillSums {
+  const { bins, lo, hi, scale, near } = axis;
+  const width = hi - lo;
+  const n = values.length;
+  let under = 0;
+  let over = 0;
+  let nan = 0;
+  let sumwx = 0;
+  let sumwx2 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    // NaN fails both comparisons, so it is tested for only where in-range values go.
+    if (x < lo) {
+      under++;
+    } else if (x >= hi) {
+      over++;
+    } else if (x === x) {
+      const b = uniformIndex(x, lo, bins, width, scale, near);
+      counts[b]++;
+      if (sumw2 !== null) sumw2[b]++;
+      sumwx += x;
+      sumwx2 += x * x;
+    } else {
+      nan++;
+    }
+  }
+  if (sumw2 !== null) {
+    sumw2[bins] += under;
+    sumw2[bins + 1] += over;
+  }
+  const entries = n - nan;
+  return { under, over, entries, sumw: entries - under - over, sumwx, sumwx2 };
 }
 
 function checkWeights(values: ArrayLike<number>, weights: ArrayLike<number>): void {
@@ -207,46 +294,14 @@ export class Hist1D implements HistogramLike {
 
   // One small method per fill loop, so each hot loop is optimised on its own.
   private _fillUniform(values: ArrayLike<number>): this {
-    const { bins, lo, hi, counts } = this;
-    const width = hi - lo;
-    const last = bins - 1;
-    const sumw2 = this._sumw2;
-    const n = values.length;
-    let under = 0;
-    let over = 0;
-    let nan = 0;
-    let sumwx = 0;
-    let sumwx2 = 0;
-    for (let i = 0; i < n; i++) {
-      const x = values[i];
-      // NaN fails both comparisons, so it is tested for only where in-range values go.
-      if (x < lo) {
-        under++;
-      } else if (x >= hi) {
-        over++;
-      } else if (x === x) {
-        // x − lo ≥ 0 here, so |0 is floor; rounding can reach `bins` for x just below hi.
-        let b = ((bins * (x - lo)) / width) | 0;
-        if (b > last) b = last;
-        counts[b]++;
-        if (sumw2 !== null) sumw2[b]++;
-        sumwx += x;
-        sumwx2 += x * x;
-      } else {
-        nan++;
-      }
-    }
-    if (sumw2 !== null) {
-      sumw2[bins] += under;
-      sumw2[bins + 1] += over;
-    }
-    return this._add(under, over, n - nan, n - nan - under - over, sumwx, sumwx2);
+    const s = fillUniform(values, this.axis, this.counts, this._sumw2);
+    return this._add(s.under, s.over, s.entries, s.sumw, s.sumwx, s.sumwx2);
   }
 
   private _fillWeighted(values: ArrayLike<number>, weights: ArrayLike<number>): this {
     const { bins, lo, hi, counts } = this;
+    const { scale, near } = this.axis;
     const width = hi - lo;
-    const last = bins - 1;
     const sumw2 = this._sumw2!;
     let under = 0;
     let over = 0;
@@ -266,8 +321,7 @@ export class Hist1D implements HistogramLike {
         over += w;
         sumw2[bins + 1] += w * w;
       } else {
-        let b = Math.floor((bins * (x - lo)) / width);
-        if (b > last) b = last;
+        const b = uniformIndex(x, lo, bins, width, scale, near);
         counts[b] += w;
         sumw2[b] += w * w;
         sumw += w;
