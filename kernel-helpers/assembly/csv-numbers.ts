@@ -37,6 +37,9 @@ const PAIR_WEIGHTS = memory.data(16, 16); // 0x0a01 in each 16-bit lane
 const HUNDRED_ONE = memory.data(16, 16); // 100, 1 in 16-bit lanes
 const TEN_THOUSAND_ONE = memory.data(16, 16); // 10000, 1 in 32-bit lanes
 const LOW_WORDS = memory.data(16, 16); // the low 32 bits of each 64-bit lane
+const DELIMITERS = memory.data(16, 16); // the delimiter of the current call
+const LINE_FEEDS = memory.data(16, 16);
+const RETURNS = memory.data(16, 16);
 /**
  * Swizzles that right-align a field's digits: for a field ending at lane `stop` (1 to 16), with
  * its point at lane `at` (16: none) and a sign in lane 0 or not, output lane i takes the input
@@ -57,6 +60,8 @@ v128.store(PAIR_WEIGHTS, i16x8.splat(0x0a01));
 v128.store(HUNDRED_ONE, i16x8(100, 1, 100, 1, 100, 1, 100, 1));
 v128.store(TEN_THOUSAND_ONE, i32x4(10000, 1, 10000, 1));
 v128.store(LOW_WORDS, i64x2.splat(0xffffffff));
+v128.store(LINE_FEEDS, i8x16.splat(0x0a));
+v128.store(RETURNS, i8x16.splat(0x0d));
 for (let stop: u32 = 1; stop <= 16; stop++) {
   for (let at: u32 = 0; at <= 16; at++) {
     for (let negative: u32 = 0; negative < 2; negative++) {
@@ -159,6 +164,7 @@ export function parseNumbers(
   const end = input + <usize>length;
   const last = columns - 1;
   const delimiters = <u64>delimiter * ONES;
+  v128.store(DELIMITERS, i8x16.splat(<i8>delimiter));
   let p = input;
   let row = 0;
   while (row < capacity && p < end) {
@@ -188,11 +194,23 @@ export function parseNumbers(
       const point = i8x16.bitmask(i8x16.eq(value, v128.load(POINTS))) & firstOther; // if first
       const stop = ctz((others ^ point) | 0x10000);
       const count = stop - negative - <u32>(point != 0); // digits
-      c = <u32>load<u8>(p + stop);
+      // The next field's start comes from the separators alone, a shorter chain of dependent
+      // instructions from one field to the next than through the digits.
+      const separators = i8x16.bitmask(
+        v128.or(
+          v128.or(
+            i8x16.eq(value, v128.load(DELIMITERS)),
+            i8x16.eq(value, v128.load(LINE_FEEDS))
+          ),
+          i8x16.eq(value, v128.load(RETURNS))
+        )
+      );
+      const fieldEnd = ctz(separators);
+      c = <u32>load<u8>(p + fieldEnd);
       let fast = false;
       if (
+        ((separators >>> stop) & 1) != 0 && // the number ends at a separator
         <u32>(count - 1) < 15 && // 1 to 15 digits
-        (c == delimiter || c == 0x0a || c == 0x0d) &&
         (kind != INT || (point == 0 && count < 10))
       ) {
         fast = true;
@@ -218,7 +236,7 @@ export function parseNumbers(
           const scale = (negative << 4) | (point != 0 ? stop - at - 1 : 0);
           store<f64>(column + (<usize>row << 3), <f64><i64>m / unchecked(SIGNED_POW10[scale]));
         }
-        p += stop;
+        p += fieldEnd;
       }
       if (!fast) {
         const negative = load<u8>(p) == 0x2d;
