@@ -6,6 +6,7 @@ import {
   OpenDataError,
   PLOTLY_MIME,
   histogramFigure,
+  histogramsFigure,
   numericColumn,
   readCSV
 } from '../../kernel-helpers/src';
@@ -183,5 +184,53 @@ describe('histogramFigure', () => {
     const fig = histogramFigure({ edges: [0, 1, 3], counts: [4, 5] });
     expect(fig.data[0].width).toEqual([1, 2]);
     expect(() => histogramFigure({ edges: [0, 1], counts: [1, 2] })).toThrow(OpenDataError);
+  });
+});
+
+describe('histogramsFigure', () => {
+  test('overlays outlines: steps over every bin, closed at zero, one legend entry each', () => {
+    // Opposite-charge pairs of Zmumu.csv over all pairs; the counts are checked against a
+    // count made here from the column.
+    const t = readCSV(path.join(__dirname, '../../data/events/Zmumu.csv'));
+    const m = numericColumn(t, 'M');
+    const q1 = numericColumn(t, 'Q1');
+    const q2 = numericColumn(t, 'Q2');
+    const opposite = Array.from(m).filter((_, i) => q1[i] * q2[i] < 0);
+    const all = new Hist1D(12, 60, 120).fill(m);
+    const selected = new Hist1D(new Float64Array([60, 80, 85, 90, 95, 100, 120])).fill(opposite);
+    const fig = histogramsFigure(
+      [
+        { hist: all, name: 'all pairs' },
+        { hist: selected, name: 'opposite charges' }
+      ],
+      { title: 'Z', xTitle: 'M [GeV]' }
+    );
+    expect(fig.data.map(d => d.name)).toEqual(['all pairs', 'opposite charges']);
+    expect(fig.layout.showlegend).toBe(true);
+    const step = fig.data[1];
+    expect(step.type).toBe('scatter');
+    expect(step.line.shape).toBe('hv');
+    expect(step.x).toEqual([60, 60, 80, 85, 90, 95, 100, 120]);
+    const count = (lo: number, hi: number) => opposite.filter(x => x >= lo && x < hi).length;
+    expect(step.y).toEqual([
+      0,
+      count(60, 80),
+      count(80, 85),
+      count(85, 90),
+      count(90, 95),
+      count(95, 100),
+      count(100, 120),
+      0
+    ]);
+    expect(step.text[3]).toBe(`85–90: ${count(85, 90)}`);
+    expect(fig.data[0].x).toHaveLength(12 + 2);
+    expect(JSON.parse(JSON.stringify(fig))).toEqual(fig);
+  });
+
+  test('nothing to draw, or edges that do not fit the counts, is E_USAGE', () => {
+    expect(() => histogramsFigure([])).toThrow('histogramsFigure: no histograms to draw');
+    expect(() =>
+      histogramsFigure([{ hist: { edges: [0, 1], counts: [1, 2] }, name: 'bad' }])
+    ).toThrow('"bad" has 2 edges for 2 bins');
   });
 });

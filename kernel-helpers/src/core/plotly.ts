@@ -131,6 +131,90 @@ export function histogram2DFigure(
   return { data: [trace], layout };
 }
 
+/** A histogram's outline as a Plotly line: steps over the bins, down to zero at both ends. */
+export interface PlotlyStepTrace {
+  type: 'scatter';
+  mode: 'lines';
+  x: number[];
+  y: number[];
+  name: string;
+  line: { shape: 'hv'; width: number };
+  /** Per point, the bin it draws ("60–61 GeV: 12"), for the hover label. */
+  text: string[];
+  hovertemplate: string;
+}
+
+/** Several histograms overlaid. */
+export interface PlotlyStepFigure {
+  data: PlotlyStepTrace[];
+  layout: PlotlyLayout;
+}
+
+/** One histogram of an overlay and its legend entry. */
+export interface OverlaidHistogram {
+  hist: HistogramLike;
+  name: string;
+}
+
+/**
+ * Several 1-D histograms in one figure, each drawn as its outline with a legend entry (bars would
+ * hide one another): e.g. a selection over all events, or data over simulation. Their bins may
+ * differ. Plain number arrays, sized by the bins.
+ */
+export function histogramsFigure(
+  overlaid: OverlaidHistogram[],
+  options: Omit<HistogramFigureOptions, 'name'> = {}
+): PlotlyStepFigure {
+  if (overlaid.length === 0) {
+    throw new OpenDataError('E_USAGE', 'histogramsFigure: no histograms to draw');
+  }
+  const data = overlaid.map(({ hist, name }): PlotlyStepTrace => {
+    const { edges, counts } = hist; // read once: Hist1D computes edges on each access
+    const bins = counts.length;
+    if (bins === 0 || edges.length !== bins + 1) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `histogramsFigure: "${name}" has ${edges.length} edges for ${bins} bins`
+      );
+    }
+    // (e0, 0), (e_k, c_k) for each bin, (e_bins, 0): with shape 'hv' each point's level runs on to
+    // the next point's x, so this draws the bins' tops and the two outer sides.
+    const x = [edges[0]];
+    const y = [0];
+    const text = [binLabel(edges[0], edges[1], counts[0])];
+    for (let k = 0; k < bins; k++) {
+      x.push(edges[k]);
+      y.push(counts[k]);
+      text.push(binLabel(edges[k], edges[k + 1], counts[k]));
+    }
+    x.push(edges[bins]);
+    y.push(0);
+    text.push(text[bins]);
+    return {
+      type: 'scatter',
+      mode: 'lines',
+      x,
+      y,
+      name,
+      line: { shape: 'hv', width: 2 },
+      text,
+      hovertemplate: '%{text}<extra>%{fullData.name}</extra>'
+    };
+  });
+  const layout: PlotlyLayout = {
+    showlegend: true,
+    xaxis: options.xTitle !== undefined ? { title: { text: options.xTitle } } : {},
+    yaxis: { title: { text: options.yTitle ?? 'Entries' } }
+  };
+  if (options.title !== undefined) layout.title = { text: options.title };
+  return { data, layout };
+}
+
+/** "60–61: 12", edges to six significant digits (no binary-fraction tails). */
+function binLabel(lo: number, hi: number, count: number): string {
+  return `${Number(lo.toPrecision(6))}–${Number(hi.toPrecision(6))}: ${count}`;
+}
+
 /** Any Plotly figure (e.g. hand-made scatter traces), as far as the helpers need to know. */
 export interface PlotlyFigureLike {
   data: object[];
