@@ -93,6 +93,22 @@ export class RecordStore {
   private readonly _statusChanged = new Signal<this, PortalStatus>(this);
 }
 
+/**
+ * The browser's portal indicator follows what record loads learn as well as searches: a record
+ * that fails to load from the portal turns it offline (the record itself comes from the
+ * snapshot, under 'auto'). Returns the disconnector.
+ */
+export function shareRecordPortalStatus(
+  store: RecordStore,
+  search: { notePortalStatus(status: 'online' | 'offline'): void }
+): () => void {
+  const follow = (_: RecordStore, status: PortalStatus) => {
+    if (status !== null) search.notePortalStatus(status);
+  };
+  store.portalStatusChanged.connect(follow);
+  return () => store.portalStatusChanged.disconnect(follow);
+}
+
 export namespace RecordStore {
   export interface IOptions {
     catalog: ICatalogModel;

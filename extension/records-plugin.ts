@@ -32,7 +32,7 @@ import {
   recidsInNotebook,
   type IKernelInfo
 } from './notebook-cells';
-import { RecordStore, type RecordSourceSetting } from './record-store';
+import { RecordStore, shareRecordPortalStatus, type RecordSourceSetting } from './record-store';
 import { RecordView } from './record-view';
 import { portalRouteBase, serverFetch } from './server-fetch';
 import { IOpenDataBrowser } from './tokens';
@@ -86,6 +86,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
         portalBase: portalRouteBase(),
         portalFetch: serverFetch
       });
+      shareRecordPortalStatus(store, browser.search);
       const views = new Map<string, MainAreaWidget<RecordView>>();
       const { commands } = app;
 

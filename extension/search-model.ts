@@ -82,6 +82,21 @@ export class SearchModel {
     return this._source;
   }
 
+  /**
+   * What another part of the extension (the record view) learnt of the portal. 'offline' turns
+   * the indicator offline and sends searches to the snapshot until the retry period ends or
+   * retryPortal, as the list's own failures do; 'online' ends an offline period.
+   */
+  notePortalStatus(status: 'online' | 'offline'): void {
+    if (this._portal === null || this._source === 'snapshot') return;
+    if (status === 'offline') {
+      this._markOffline();
+    } else {
+      this._offlineSince = -Infinity;
+      this._setPortalStatus('online');
+    }
+  }
+
   set source(value: RecordSourceSetting) {
     if (value !== this._source) {
       this._source = value;

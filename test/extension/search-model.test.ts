@@ -2,18 +2,32 @@ import {
   CatalogIndex,
   PortalCatalog,
   PORTAL_RESULT_CAP,
+  type CatalogRecord,
   type CatalogSource,
   type SearchOptions,
-  type SearchResult
+  type SearchResult,
+  type ShardLoader
 } from '@opendata-lab/kernel-helpers/core';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import { CatalogModel } from '../../extension/catalog-model';
+import { RecordStore, shareRecordPortalStatus } from '../../extension/record-store';
 import { SearchModel, snapshotSource } from '../../extension/search-model';
 import { oracleSearch, readSnapshotColumns } from '../support/catalog-oracle';
 import { addPortalApi, readFixtures } from '../support/portal-api';
 import { PortalServer } from '../support/portal-server';
-import { readSnapshot } from './snapshot-fixture';
+import { SNAPSHOT_PATH, readSnapshot } from './snapshot-fixture';
 
 const columns = readSnapshotColumns();
+
+/** The snapshot's record shards, read from data/catalog/records as the extension bundles them. */
+const shardFromDisk: ShardLoader = async name =>
+  JSON.parse(
+    gunzipSync(readFileSync(path.join(path.dirname(SNAPSHOT_PATH), 'records', name))).toString(
+      'utf8'
+    )
+  ) as Record<string, CatalogRecord>;
 const snapshot = snapshotSource(new CatalogModel(() => Promise.resolve(readSnapshot())));
 
 /** Resolves when the model next reports a change. */
@@ -258,6 +272,42 @@ describe('SearchModel with the portal', () => {
     await settled(model);
     expect(model.portalStatus).toBe('online');
     expect(model.results!.origin).toBe('portal');
+    model.dispose();
+  });
+
+  it('turns offline when a record fails to load from the portal; a record that loads ends it', async () => {
+    const model = new SearchModel({ snapshot, portal: portal() });
+    model.source = 'auto';
+    model.setText('dimuon');
+    await settled(model);
+    expect(model.portalStatus).toBe('online');
+    const recid = String(model.hit(0)!.recid);
+
+    const store = new RecordStore({
+      catalog: new CatalogModel(() => Promise.resolve(readSnapshot())),
+      loadShard: shardFromDisk,
+      portalBase: server.url,
+      portalFetch: fetch
+    });
+    store.source = 'auto';
+    const stop = shareRecordPortalStatus(store, model);
+    server.fault(/^\/api\/records\/\d+$/, { kind: 'status', status: 502 }, 10);
+    const loaded = await store.get(recid);
+    expect(loaded.origin).toBe('snapshot'); // 'auto': the bundled record instead
+    expect(String(loaded.record.recid)).toBe(recid);
+    expect(model.portalStatus).toBe('offline');
+
+    // Searches now skip the portal, as after a failed search.
+    const before = server.requests.length;
+    model.setText('dimuon 2011');
+    await settled(model);
+    expect(server.requests.length).toBe(before);
+    expect(model.results!.origin).toBe('snapshot');
+
+    server.clearFaults();
+    expect((await store.get(recid)).origin).toBe('portal');
+    expect(model.portalStatus).toBe('online');
+    stop();
     model.dispose();
   });
 
