@@ -31,7 +31,11 @@ let spare: NumberKernel | null = null;
 function numbersModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     const file = builtFile('wasm', 'csv-numbers.wasm');
-    compiled = file === null ? null : new WebAssembly.Module(fs.readFileSync(file));
+    try {
+      compiled = file === null ? null : new WebAssembly.Module(fs.readFileSync(file));
+    } catch {
+      compiled = null; // e.g. a runtime without wasm SIMD: the JavaScript parser reads it all
+    }
   }
   return compiled;
 }
