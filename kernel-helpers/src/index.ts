@@ -7,6 +7,7 @@ export * from './node/catalog-file';
 export * from './node/csv';
 export * from './node/arrow-ipc';
 export * from './node/table-file';
+export * from './node/read-table';
 export * from './node/hepdata-file';
 export * from './node/columns';
 export * from './node/display';

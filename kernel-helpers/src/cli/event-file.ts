@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
-/** A ROOT file by its extension, its URL, or its magic bytes ("root"). */
+/** A ROOT file by its extension (local or a URL, root:// included), or its magic bytes ("root"). */
 export function isROOTFile(file: string): boolean {
-  if (/\.root$/i.test(file) || /^root:\/\//i.test(file)) return true;
-  if (/^https?:\/\//i.test(file)) return /\.root([?#]|$)/i.test(file);
+  if (/\.root$/i.test(file)) return true;
+  if (/^(https?|root):\/\//i.test(file)) return /\.root([?#]|$)/i.test(file);
   try {
     const fd = fs.openSync(file, 'r');
     try {

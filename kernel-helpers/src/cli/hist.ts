@@ -2,7 +2,7 @@ import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
 import { flatNumbers } from '../core/physics';
 import { numericColumn } from '../node/columns';
-import { readTableFile } from '../node/table-file';
+import { readTable } from '../node/read-table';
 import { openROOT } from '../node/root';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
@@ -48,7 +48,7 @@ async function hist(file: string, options: HistOptions, { out }: CommandIO): Pro
   if (fromROOT) {
     ({ values, weights } = await rootValues(file, options));
   } else {
-    const table = readTableFile(file); // CSV or Arrow IPC
+    const table = await readTable(file, { download: { portal: options.portal } }); // CSV or Arrow IPC
     values = numericColumn(table, options.column!, file);
     weights = options.weight === undefined ? undefined : numericColumn(table, options.weight, file);
   }

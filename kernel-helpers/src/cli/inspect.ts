@@ -1,6 +1,7 @@
 // `opendata inspect FILE`: what a ROOT file (trees, branches, stored objects) or a table file
 // (CSV, Arrow: columns, rows) holds.
 import { openROOT } from '../node/root';
+import { tableFileFor } from '../node/read-table';
 import { describeTableFile } from '../node/table-file';
 import { isROOTFile } from './event-file';
 import { CommandIO, RegisterCommand, writeJSON } from './io';
@@ -44,7 +45,7 @@ async function inspectROOT(
 
 async function inspect(file: string, options: InspectOptions, io: CommandIO): Promise<void> {
   if (isROOTFile(file)) return inspectROOT(file, options, io);
-  const d = describeTableFile(file);
+  const d = describeTableFile(await tableFileFor(file, { download: { portal: options.portal } }));
   if (options.json) {
     writeJSON(io.out, d);
     return;
@@ -57,7 +58,7 @@ export const registerInspect: RegisterCommand = (program, io) => {
   program
     .command('inspect')
     .description('what a ROOT, CSV or Arrow file holds: trees, branches, objects, columns')
-    .argument('<file>', 'a .root file (path or URL), or a .csv/.arrow/.feather file')
+    .argument('<file>', 'a .root, .csv or .arrow/.feather file: a path or a URL')
     .option('--portal <url>', 'where root://eospublic.cern.ch URIs are read from')
     .option(
       '--json',

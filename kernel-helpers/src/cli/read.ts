@@ -3,7 +3,7 @@
 import { Table } from 'apache-arrow';
 import { OpenDataError } from '../core/errors';
 import { openROOT } from '../node/root';
-import { readTableFile } from '../node/table-file';
+import { readTable } from '../node/read-table';
 import { entryRange, isROOTFile, nameList } from './event-file';
 import { CommandIO, RegisterCommand } from './io';
 import { columnsJSON, valueText } from './json-columns';
@@ -31,11 +31,11 @@ async function readROOT(file: string, options: ReadOptions): Promise<Table> {
   }
 }
 
-function readTable(file: string, options: ReadOptions): Table {
+async function readColumns(file: string, options: ReadOptions): Promise<Table> {
   if (options.columns === undefined) {
     throw new OpenDataError('E_USAGE', `${file}: a CSV or Arrow file needs --columns A,B`);
   }
-  const table = readTableFile(file);
+  const table = await readTable(file, { download: { portal: options.portal } });
   const names = table.schema.fields.map(f => f.name);
   for (const c of options.columns) {
     if (!names.includes(c)) {
@@ -58,7 +58,7 @@ async function read(file: string, options: ReadOptions, { out }: CommandIO): Pro
       'read: give either --tree T --branches A,B or --columns A,B'
     );
   }
-  const table = isROOTFile(file) ? await readROOT(file, options) : readTable(file, options);
+  const table = isROOTFile(file) ? await readROOT(file, options) : await readColumns(file, options);
   if (options.json) {
     out(columnsJSON(table) + '\n');
     return;
@@ -76,7 +76,7 @@ export const registerRead: RegisterCommand = (program, io) => {
     .description(
       'columns or branches as JSON (--columns A,B | --tree T --branches A,B, --entries START-STOP)'
     )
-    .argument('<file>', 'a .root file (path or URL), or a .csv/.arrow/.feather file')
+    .argument('<file>', 'a .root, .csv or .arrow/.feather file: a path or a URL')
     .option('--tree <name>', 'the TTree to read (ROOT files)')
     .option('--branches <a,b>', 'branches of the tree (ROOT files)', nameList)
     .option('--columns <a,b>', 'columns of a CSV or Arrow file', nameList)

@@ -35,6 +35,11 @@ export type IndexLoader = (file: RecordFile) => Promise<Uint8Array | string>;
 
 export const EOS_PUBLIC_PREFIX = 'root://eospublic.cern.ch/';
 
+/** True for what is read over the network: http(s) URLs and `root://` URIs (via the portal). */
+export function isRemoteUri(uri: string): boolean {
+  return /^(https?|root):\/\//i.test(uri);
+}
+
 /** The last path segment of a URI: what filters match and downloads are named. */
 export function fileName(uri: string): string {
   const path = uri.replace(/[?#].*$/, '');

@@ -2,6 +2,7 @@
 // (directories included), its trees and its stored histograms and graphs.
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
+import { isRemoteUri } from '../../core/record-files';
 import { FileByteSource } from '../file-byte-source';
 import { HttpByteSource } from '../http-range';
 import { JsrootFile, JsrootObject, describe, openWithJsroot, quietly } from './jsroot';
@@ -141,7 +142,7 @@ export class ROOTFile {
 
 function sourceFor(input: string | ByteSource, options: OpenROOTOptions): ByteSource {
   if (typeof input !== 'string') return input;
-  if (/^(https?|root):\/\//i.test(input)) {
+  if (isRemoteUri(input)) {
     return new HttpByteSource(input, { portal: options.portal });
   }
   return new FileByteSource(input.replace(/^file:\/\//, ''));
