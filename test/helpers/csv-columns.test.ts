@@ -87,7 +87,7 @@ test.each([1, 2])(
   }
 );
 
-test('Zmumu_Run2011A repeated past several 1 MiB chunks: the same columns, every record once', () => {
+test('Zmumu_Run2011A repeated past many 256 KiB chunks: the same columns, every record once', () => {
   const source = fs.readFileSync(sharedPath('events', 'csv', 'Zmumu_Run2011A.csv'));
   const headerEnd = source.indexOf('\n') + 1;
   const body = source.subarray(headerEnd);
@@ -144,7 +144,7 @@ test('Zmumu.csv (a text column) repeated: the WebAssembly path equals the JavaSc
 
 describe('records across chunk boundaries', () => {
   // Quoted fields with newlines and "" escapes, CRLF, nulls: one text parsed whole and from a file
-  // read in 1 MiB chunks must agree, wherever the boundaries fall.
+  // read in 256 KiB chunks must agree, wherever the boundaries fall.
   const row = (i: number) =>
     `${i},"line one\r\nline ""two"" ${i}",${(i * 0.37).toFixed(3)},${i % 7 === 0 ? '' : i * 3}\r\n`;
   const text = 'id,note,x,n\r\n' + Array.from({ length: 50000 }, (_, i) => row(i)).join('');

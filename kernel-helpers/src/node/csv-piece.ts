@@ -11,7 +11,7 @@ export interface PieceJob {
   textColumns: number[];
   /** Nominal piece boundaries: piece k covers records starting in [bounds[k], bounds[k + 1]). */
   bounds: number[];
-  /** Bytes read per chunk (default 1 MiB). */
+  /** Bytes read per chunk (default CHUNK_BYTES, 256 KiB). */
   chunkBytes?: number;
 }
 
