@@ -191,55 +191,6 @@ function uniformIndex(
   return b < bins ? b : bins - 1;
 }
 
-interface FillSums {
-  under: number;
-  over: number;
-  entries: number;
-  sumw: number;
-  sumwx: number;
-  sumwx2: number;
-}
-
-/** The unweighted fill loop of a uniform Hist1D. */
-function fillUniform(
-  values: ArrayLike<number>,
-  axis: Axis,
-  counts: Float64Array,
-  sumw2: Float64Array | null
-): FillSums {
-  const { bins, lo, hi, scale, near } = axis;
-  const width = hi - lo;
-  const n = values.length;
-  let under = 0;
-  let over = 0;
-  let nan = 0;
-  let sumwx = 0;
-  let sumwx2 = 0;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    // NaN fails both comparisons, so it is tested for only where in-range values go.
-    if (x < lo) {
-      under++;
-    } else if (x >= hi) {
-      over++;
-    } else if (x === x) {
-      const b = uniformIndex(x, lo, bins, width, scale, near);
-      counts[b]++;
-      if (sumw2 !== null) sumw2[b]++;
-      sumwx += x;
-      sumwx2 += x * x;
-    } else {
-      nan++;
-    }
-  }
-  if (sumw2 !== null) {
-    sumw2[bins] += under;
-    sumw2[bins + 1] += over;
-  }
-  const entries = n - nan;
-  return { under, over, entries, sumw: entries - under - over, sumwx, sumwx2 };
-}
-
 function checkWeights(values: ArrayLike<number>, weights: ArrayLike<number>): void {
   if (weights.length !== values.length) {
     throw new OpenDataError(
@@ -294,8 +245,38 @@ export class Hist1D implements HistogramLike {
 
   // One small method per fill loop, so each hot loop is optimised on its own.
   private _fillUniform(values: ArrayLike<number>): this {
-    const s = fillUniform(values, this.axis, this.counts, this._sumw2);
-    return this._add(s.under, s.over, s.entries, s.sumw, s.sumwx, s.sumwx2);
+    const { bins, lo, hi, scale, near } = this.axis;
+    const counts = this.counts;
+    const sumw2 = this._sumw2;
+    const width = hi - lo;
+    const n = values.length;
+    let under = 0;
+    let over = 0;
+    let nan = 0;
+    let sumwx = 0;
+    let sumwx2 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      // NaN fails both comparisons, so it is tested for only where in-range values go.
+      if (x < lo) {
+        under++;
+      } else if (x >= hi) {
+        over++;
+      } else if (x === x) {
+        const b = uniformIndex(x, lo, bins, width, scale, near);
+        counts[b]++;
+        if (sumw2 !== null) sumw2[b]++;
+        sumwx += x;
+        sumwx2 += x * x;
+      } else {
+        nan++;
+      }
+    }
+    if (sumw2 !== null) {
+      sumw2[bins] += under;
+      sumw2[bins + 1] += over;
+    }
+    return this._add(under, over, n - nan, n - nan - under - over, sumwx, sumwx2);
   }
 
   private _fillWeighted(values: ArrayLike<number>, weights: ArrayLike<number>): this {
