@@ -152,6 +152,9 @@ export class RecordView extends Widget {
       link.target = '_blank';
       link.rel = 'noopener noreferrer';
     }
+    // Abstracts write formulas in TeX ($H\rightarrow ZZ$): JupyterLab's typesetter (MathJax)
+    // renders them as in markdown cells. It reads the sanitized text, not the raw metadata.
+    void this._options.latexTypesetter?.typeset(div);
     return div;
   }
 
@@ -401,6 +404,8 @@ export namespace RecordView {
     /** Runs the action buttons; without it the view has no actions that do anything. */
     commands?: CommandRegistry;
     filesPageSize?: number;
+    /** Renders TeX in the HTML fields (JupyterLab's MathJax typesetter); none: shown as written. */
+    latexTypesetter?: IRenderMime.ILatexTypesetter | null;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   Sanitizer
 } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
+import { ILatexTypesetter } from '@jupyterlab/rendermime';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -67,7 +68,14 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
       'Record view and commands of the CERN Open Data browser: insert loader, cite, open on the portal.',
     autoStart: true,
     requires: [IOpenDataBrowser],
-    optional: [INotebookTracker, ISanitizer, ICommandPalette, ISettingRegistry, ITranslator],
+    optional: [
+      INotebookTracker,
+      ISanitizer,
+      ICommandPalette,
+      ISettingRegistry,
+      ITranslator,
+      ILatexTypesetter
+    ],
     activate: (
       app: JupyterFrontEnd,
       browser: IOpenDataBrowser,
@@ -75,7 +83,8 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
       sanitizer: IRenderMime.ISanitizer | null,
       palette: ICommandPalette | null,
       settingRegistry: ISettingRegistry | null,
-      translator: ITranslator | null
+      translator: ITranslator | null,
+      latexTypesetter: IRenderMime.ILatexTypesetter | null
     ): void => {
       translator = translator ?? nullTranslator;
       const trans = translator.load(TRANSLATION_DOMAIN);
@@ -127,7 +136,8 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
               sanitizer: sanitizer ?? new Sanitizer(),
               translator: translator ?? undefined,
               commands,
-              filesPageSize: settings.filesPageSize
+              filesPageSize: settings.filesPageSize,
+              latexTypesetter
             });
             widget = new MainAreaWidget({ content });
             widget.id = `opendata-lab-record-${recid}`;

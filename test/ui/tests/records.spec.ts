@@ -59,6 +59,16 @@ test('a record opens from its row, with title, DOI and files', async ({ page }) 
   await r5200.screenshot({ path: path.join(artifacts, 'record-view-light.png') });
 });
 
+test("TeX in a record's abstract is typeset by JupyterLab's MathJax", async ({ page }) => {
+  // Record 12360's abstract: "This analysis studies the process $H\rightarrow ZZ\rightarrow 4\ell$".
+  await openRecord(page, '12360');
+  const abstract = page
+    .locator('#opendata-lab-record-12360 .odl-RecordView .odl-RecordView-html')
+    .first();
+  await expect(abstract.locator('mjx-container').first()).toBeVisible();
+  expect(await abstract.innerText()).not.toContain('\\rightarrow');
+});
+
 test('insert the loader of a record into a tslab notebook and run it', async ({ page }) => {
   await page.notebook.createNew('loader.ipynb', { kernel: 'tslab' });
   await openRecord(page, '5200');
