@@ -72,6 +72,7 @@ export class RecordView extends Widget {
 
     const header = el('header', 'odl-RecordView-header');
     const title = el('h1', 'odl-RecordView-title', text(r.title) || trans.__('Record %1', r.recid));
+    void this._options.latexTypesetter?.typeset(title); // e.g. "ATLAS $t\bar{t}$ simulation …"
     header.append(title);
     if (text(r.title_additional)) {
       header.append(el('p', 'odl-RecordView-subtitle', text(r.title_additional)));

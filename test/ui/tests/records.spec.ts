@@ -59,7 +59,9 @@ test('a record opens from its row, with title, DOI and files', async ({ page }) 
   await r5200.screenshot({ path: path.join(artifacts, 'record-view-light.png') });
 });
 
-test("TeX in a record's abstract is typeset by JupyterLab's MathJax", async ({ page }) => {
+test("TeX in a record's abstract and title is typeset by JupyterLab's MathJax", async ({
+  page
+}) => {
   // Record 12360's abstract: "This analysis studies the process $H\rightarrow ZZ\rightarrow 4\ell$".
   await openRecord(page, '12360');
   const abstract = page
@@ -67,6 +69,13 @@ test("TeX in a record's abstract is typeset by JupyterLab's MathJax", async ({ p
     .first();
   await expect(abstract.locator('mjx-container').first()).toBeVisible();
   expect(await abstract.innerText()).not.toContain('\\rightarrow');
+
+  // And in a title (set as text, then typeset): "ATLAS $t\bar{t}$ simulation …".
+  await openRecord(page, '93940');
+  const title = page.locator('#opendata-lab-record-93940 .odl-RecordView-title');
+  await expect(title.locator('mjx-container')).toHaveCount(1);
+  await expect(title).toContainText('simulation for ML-based jet flavour tagging');
+  expect(await title.innerText()).not.toContain('\\bar');
 });
 
 test('insert the loader of a record into a tslab notebook and run it', async ({ page }) => {
