@@ -243,7 +243,9 @@ export function parseNumbers(
         p += <usize>negative;
         const first = p;
         // Digits eight at a time while a whole word is digits, then the rest of the run; the byte
-        // after the run comes from the same word.
+        // after the run comes from the same word. Written out for the integer and the fraction
+        // part alike: a shared helper would carry the value in a global, 3-4% slower overall here
+        // (exponents, as in Zmumu_Run2011A's dxy, come this way).
         let w = load<u64>(p);
         let stop = nonDigits(w);
         let m: u64 = 0;
