@@ -103,6 +103,12 @@ test('files of the same name at different URLs are cached apart', () => {
   const b = cachedTablePath('https://b.example/y/data.csv', cacheDir);
   expect(path.basename(a)).toBe('data.csv');
   expect(a).not.toBe(b);
+  // A URL without a file name is refused before anything is fetched or looked up.
+  for (const url of [`${server.url}/eos/`, `${server.url}/eos/..`, `${server.url}/eos/.?x=1`]) {
+    expect(() => cachedTablePath(url, cacheDir)).toThrow(
+      'the URL names no file to read a table from'
+    );
+  }
 });
 
 test('the CLI reads columns of a CSV by its root:// URI through the same cache', async () => {

@@ -44,8 +44,12 @@ export async function readTable(source: string, options: ReadTableOptions = {}):
 
 /** Where readTable keeps a URL's file: the URL's hash keeps files of the same name apart. */
 export function cachedTablePath(uri: string, cacheDir: string = defaultCacheDir()): string {
+  const name = fileName(uri);
+  if (name === '' || name === '.' || name === '..') {
+    throw new OpenDataError('E_USAGE', `${uri}: the URL names no file to read a table from`);
+  }
   const key = crypto.createHash('sha256').update(uri).digest('hex').slice(0, 16);
-  return path.join(cacheDir, 'tables', key, fileName(uri));
+  return path.join(cacheDir, 'tables', key, name);
 }
 
 /** The local file of a path or URL: a URL's cached copy, downloaded first when there is none. */
