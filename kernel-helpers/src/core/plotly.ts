@@ -139,7 +139,7 @@ export interface PlotlyStepTrace {
   y: number[];
   name: string;
   line: { shape: 'hv'; width: number };
-  /** Per point, the bin it draws ("60–61 GeV: 12"), for the hover label. */
+  /** Per point, the bin it draws ("60–61: 12"), for the hover label. */
   text: string[];
   hovertemplate: string;
 }

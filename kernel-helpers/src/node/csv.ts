@@ -66,21 +66,9 @@ export interface ParseCSVOptions {
  */
 export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   const delimiter = delimiterByte(options.delimiter);
-  const chunk = options.chunkBytes ?? CHUNK_BYTES;
-  if (!Number.isInteger(chunk) || chunk < 1) {
-    throw new OpenDataError('E_USAGE', `CSV chunkBytes must be a positive integer (got ${chunk})`);
-  }
-  const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) {
-    throw new OpenDataError('E_USAGE', `CSV threads must be a positive integer (got ${threads})`);
-  }
-  const minPiece = options.minPieceBytes ?? MIN_PIECE_BYTES;
-  if (!Number.isInteger(minPiece) || minPiece < 1) {
-    throw new OpenDataError(
-      'E_USAGE',
-      `CSV minPieceBytes must be a positive integer (got ${minPiece})`
-    );
-  }
+  const chunk = positiveInteger('chunkBytes', options.chunkBytes ?? CHUNK_BYTES);
+  const threads = positiveInteger('threads', options.threads ?? defaultThreads());
+  const minPiece = positiveInteger('minPieceBytes', options.minPieceBytes ?? MIN_PIECE_BYTES);
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
@@ -99,6 +87,14 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A numeric option of readCSV, checked: E_USAGE naming it unless a positive integer. */
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new OpenDataError('E_USAGE', `CSV ${name} must be a positive integer (got ${value})`);
+  }
+  return value;
 }
 
 /**
