@@ -2,7 +2,9 @@
 // A namespace, as JupyterLab's packages keep their CommandIDs.
 export namespace CommandIDs {
   export const showBrowser = 'opendata:show-browser';
-  /** Args: `recid`. Without it: the record row under the context menu. */
+  // Record commands without `recid` act on the row the context menu opened on (`origin:
+  // 'context-menu'`), else the focused row of the panel, else the record tab in front.
+  /** Args: `recid`. */
   export const openRecord = 'opendata:open-record';
   /** Args: `recid`, optional `file` (a URI of the record or a bundled sample's name). */
   export const insertLoader = 'opendata:insert-loader';

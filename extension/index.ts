@@ -3,13 +3,15 @@ import { createBrowserPlugin } from './browser-plugin';
 import { loadBundledShard } from './bundled-shards';
 import { loadBundledSnapshot } from './bundled-snapshot';
 import { createRecordsPlugin } from './records-plugin';
+import { createSourcePlugin } from './source-plugin';
 
 export { CommandIDs } from './commands';
 export * from './tokens';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
-  createBrowserPlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
-  createRecordsPlugin(loadBundledShard)
+  createSourcePlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
+  createBrowserPlugin(),
+  createRecordsPlugin()
 ];
 
 export default plugins;

@@ -1,11 +1,16 @@
-import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import {
   Clipboard,
   ICommandPalette,
   ISanitizer,
   MainAreaWidget,
   Notification,
-  Sanitizer
+  Sanitizer,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import { INotebookTracker, type NotebookPanel } from '@jupyterlab/notebook';
 import { ILatexTypesetter } from '@jupyterlab/rendermime';
@@ -15,12 +20,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   CITATION_FORMATS,
   loaderCode,
-  PORTAL_URL,
-  type CitationFormat,
-  type ShardLoader
+  type CitationFormat
 } from '@opendata-lab/kernel-helpers/core';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { BROWSER_PLUGIN_ID } from './browser-plugin';
 import { CommandIDs } from './commands';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { openDataIcon } from './icons';
@@ -33,42 +35,30 @@ import {
   recidsInNotebook,
   type IKernelInfo
 } from './notebook-cells';
-import { RecordStore, shareRecordPortalStatus, type RecordSourceSetting } from './record-store';
 import { RecordView } from './record-view';
-import { portalRouteBase, serverFetch } from './server-fetch';
-import { IOpenDataBrowser } from './tokens';
+import { BROWSER_PLUGIN_ID, DEFAULT_SETTINGS, type IBrowserSettings } from './settings';
+import { IOpenDataBrowser, IRecordSource } from './tokens';
 
 export const RECORDS_PLUGIN_ID = 'opendata-lab:records';
 
-/** The settings the commands read (schema/browser.json, shared with the browser plugin). */
-interface ICommandSettings {
-  portalUrl: string;
-  source: RecordSourceSetting;
-  citationFormat: CitationFormat;
-  loaderLanguages: Record<string, string>;
-  filesPageSize: number;
-}
-
-const DEFAULTS: ICommandSettings = {
-  portalUrl: PORTAL_URL,
-  source: 'snapshot',
-  citationFormat: 'bibtex',
-  loaderLanguages: {},
-  filesPageSize: 50
-};
+/** Context menu items pass this, so their command acts on the row the menu opened on. */
+const FROM_CONTEXT_MENU = 'context-menu';
 
 /**
  * The record view and the record commands: open, insert loader, cite, cite the notebook's
- * datasets, open on the portal. The shard loader is a parameter so tests can use fixtures.
+ * datasets, open on the portal. A command acts on the record its arguments name, else on the
+ * row the context menu opened on, the focused row of the panel, or the record tab in front.
  */
-export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlugin<void> {
+export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
   return {
     id: RECORDS_PLUGIN_ID,
     description:
       'Record view and commands of the CERN Open Data browser: insert loader, cite, open on the portal.',
     autoStart: true,
-    requires: [IOpenDataBrowser],
+    requires: [IRecordSource],
     optional: [
+      IOpenDataBrowser,
+      ILayoutRestorer,
       INotebookTracker,
       ISanitizer,
       ICommandPalette,
@@ -78,7 +68,9 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
     ],
     activate: (
       app: JupyterFrontEnd,
-      browser: IOpenDataBrowser,
+      source: IRecordSource,
+      browser: IOpenDataBrowser | null,
+      restorer: ILayoutRestorer | null,
       notebooks: INotebookTracker | null,
       sanitizer: IRenderMime.ISanitizer | null,
       palette: ICommandPalette | null,
@@ -88,25 +80,33 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
     ): void => {
       translator = translator ?? nullTranslator;
       const trans = translator.load(TRANSLATION_DOMAIN);
-      const settings: ICommandSettings = { ...DEFAULTS };
-      const store = new RecordStore({
-        catalog: browser.catalog,
-        loadShard,
-        portalBase: portalRouteBase(),
-        portalFetch: serverFetch
+      const settings: IBrowserSettings = { ...DEFAULT_SETTINGS };
+      const tracker = new WidgetTracker<MainAreaWidget<RecordView>>({
+        namespace: 'opendata-lab-record'
       });
-      shareRecordPortalStatus(store, browser.search);
-      const views = new Map<string, MainAreaWidget<RecordView>>();
       const { commands } = app;
 
-      /** The recid of the command's args, else of the record row the context menu opened on. */
+      /** The record tab in front of the main area, if any. */
+      const shownRecid = (): string | null => {
+        const widget = tracker.currentWidget;
+        return widget && app.shell.currentWidget === widget ? widget.content.recid : null;
+      };
+
+      /**
+       * The record a command acts on: its arguments' `recid`; from the context menu, the row it
+       * opened on; else the row with the keyboard focus, else the record tab in front.
+       */
       const recidOf = (args: ReadonlyPartialJSONObject): string | null => {
         if (args.recid !== undefined && args.recid !== null) {
           return String(args.recid);
         }
-        const row = app.contextMenuHitTest(node => !!node.dataset?.recid);
-        return row?.dataset.recid ?? null;
+        if (args.origin === FROM_CONTEXT_MENU) {
+          const row = app.contextMenuHitTest(node => !!node.dataset?.recid);
+          return row?.dataset.recid ?? null;
+        }
+        return browser?.focusedRecid ?? shownRecid();
       };
+      const hasRecord = (args: ReadonlyPartialJSONObject) => recidOf(args) !== null;
 
       const notebook = (): NotebookPanel | null => {
         const panel = notebooks?.currentWidget ?? null;
@@ -130,8 +130,8 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
           if (!recid) {
             return;
           }
-          let widget = views.get(recid);
-          if (!widget || widget.isDisposed) {
+          let widget = tracker.find(w => w.content.recid === recid);
+          if (!widget) {
             const content = new RecordView({
               sanitizer: sanitizer ?? new Sanitizer(),
               translator: translator ?? undefined,
@@ -141,14 +141,15 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
             });
             widget = new MainAreaWidget({ content });
             widget.id = `opendata-lab-record-${recid}`;
+            widget.addClass('odl-RecordPanel');
             widget.title.label = trans.__('Record %1', recid);
             widget.title.icon = openDataIcon;
             widget.title.closable = true;
-            views.set(recid, widget);
             app.shell.add(widget, 'main');
+            void tracker.add(widget);
             const view = content;
             void view.showRecord(
-              store.get(recid).then(loaded => {
+              source.get(recid).then(loaded => {
                 const title = String(loaded.record.title ?? '');
                 widget!.title.label = title ? `${recid}: ${title}` : trans.__('Record %1', recid);
                 widget!.title.caption = title;
@@ -160,12 +161,19 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
           app.shell.activateById(widget.id);
         }
       });
+      // Record tabs come back after a reload, as notebooks do.
+      void restorer?.restore(tracker, {
+        command: CommandIDs.openRecord,
+        args: widget => ({ recid: widget.content.recid }),
+        name: widget => widget.content.recid ?? ''
+      });
 
       commands.addCommand(CommandIDs.insertLoader, {
         label: trans.__('Insert Loader Cell'),
         caption: trans.__(
           'Insert a code cell that loads the record (or the chosen file) below the active cell'
         ),
+        isEnabled: hasRecord,
         execute: async args => {
           const recid = recidOf(args);
           const panel = recid ? notebook() : null;
@@ -184,7 +192,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
             return;
           }
           try {
-            const { record } = await store.get(recid);
+            const { record } = await source.get(recid);
             const cell = loaderCode(record, {
               language,
               file: typeof args.file === 'string' ? args.file : undefined
@@ -208,6 +216,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
             ? trans.__('Cite Record in Notebook (%1)', formatOf(args))
             : trans.__('Copy Record Citation (%1)', formatOf(args)),
         caption: trans.__('Cite the record as text, BibTeX, CSL-JSON or RIS'),
+        isEnabled: hasRecord,
         execute: async args => {
           const recid = recidOf(args);
           if (!recid) {
@@ -219,7 +228,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
             return;
           }
           try {
-            const { record } = await store.get(recid);
+            const { record } = await source.get(recid);
             const citation = bibliography([record], format);
             if (panel) {
               insertMarkdownCell(panel.content, citationMarkdown(citation, format));
@@ -256,7 +265,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
           }
           const format = formatOf(args);
           try {
-            const records = await Promise.all(recids.map(async r => (await store.get(r)).record));
+            const records = await Promise.all(recids.map(async r => (await source.get(r)).record));
             const citation = bibliography(records, format);
             insertMarkdownCell(panel.content, citationMarkdown(citation, format));
           } catch (error) {
@@ -270,6 +279,7 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
       commands.addCommand(CommandIDs.openOnPortal, {
         label: trans.__('Open Record on the Portal'),
         caption: trans.__('Open the record’s page on the CERN Open Data portal'),
+        isEnabled: hasRecord,
         execute: args => {
           const recid = recidOf(args);
           if (recid && /^\d+$/.test(recid)) {
@@ -283,38 +293,25 @@ export function createRecordsPlugin(loadShard: ShardLoader): JupyterFrontEndPlug
       });
 
       const category = trans.__('CERN Open Data');
-      for (const command of [CommandIDs.citeNotebook]) {
+      for (const command of [
+        CommandIDs.insertLoader,
+        CommandIDs.openOnPortal,
+        CommandIDs.citeNotebook
+      ]) {
         palette?.addItem({ command, category });
       }
-
-      // Rows of the panel open their record on click or Enter (the context menu has the rest).
-      const list = browser.widget.node;
-      const rowOf = (target: EventTarget | null) =>
-        (target as HTMLElement | null)?.closest?.<HTMLElement>('.odl-RecordRow') ?? null;
-      list.addEventListener('click', event => {
-        const row = rowOf(event.target);
-        if (row?.dataset.recid && !(event.target as HTMLElement).closest('a')) {
-          void commands.execute(CommandIDs.openRecord, { recid: row.dataset.recid });
-        }
-      });
-      list.addEventListener('keydown', event => {
-        const row = rowOf(event.target);
-        if (row?.dataset.recid && event.key === 'Enter' && event.target === row) {
-          event.preventDefault();
-          void commands.execute(CommandIDs.openRecord, { recid: row.dataset.recid });
-        }
-      });
+      for (const target of ['clipboard', 'markdown']) {
+        palette?.addItem({ command: CommandIDs.cite, category, args: { target } });
+      }
 
       if (settingRegistry) {
         const apply = (s: ISettingRegistry.ISettings): void => {
-          const get = <K extends keyof ICommandSettings>(key: K): ICommandSettings[K] =>
-            (s.get(key).composite as ICommandSettings[K] | undefined) ?? DEFAULTS[key];
+          const get = <K extends keyof IBrowserSettings>(key: K): IBrowserSettings[K] =>
+            (s.get(key).composite as IBrowserSettings[K] | undefined) ?? DEFAULT_SETTINGS[key];
           settings.portalUrl = get('portalUrl');
-          settings.source = get('source');
           settings.citationFormat = get('citationFormat');
           settings.loaderLanguages = get('loaderLanguages');
           settings.filesPageSize = get('filesPageSize');
-          store.source = settings.source;
         };
         settingRegistry
           .load(BROWSER_PLUGIN_ID)

@@ -1,40 +1,24 @@
 import {
-  IndexedCatalog,
-  OpenDataError,
   PORTAL_RESULT_CAP,
-  type ShardLoader,
-  type CatalogSource,
-  type FacetCounts,
   type FacetFilters,
   type FacetName,
   type RecordSummary,
   type SearchOptions,
-  type SearchResult,
   type SortOrder
 } from '@opendata-lab/kernel-helpers/core';
 import { Signal, type ISignal } from '@lumino/signaling';
-import type { PortalStatus, RecordSourceSetting } from './record-store';
-import type { ICatalogModel } from './tokens';
+import { DEFAULT_SETTINGS } from './settings';
+import type {
+  IRecordSource,
+  ISearchModel,
+  ISearchQuery,
+  ISearchResults,
+  PortalStatus,
+  RecordSourceSetting,
+  SearchStatus
+} from './tokens';
 
-/** What the list asks for: free text, facet filters (portal URL form) and an order (null: the portal's default). */
-export interface ISearchQuery {
-  readonly text: string;
-  readonly filters: FacetFilters;
-  readonly sort: SortOrder | null;
-}
-
-/** The answer the list shows: counts and facets of the newest query, and which source gave them. */
-export interface ISearchResults {
-  readonly query: ISearchQuery;
-  /** Matching records, as the source counts them. */
-  readonly total: number;
-  /** Rows the list can show: the portal serves only its first 10,000 hits. */
-  readonly count: number;
-  readonly facets: FacetCounts;
-  readonly origin: 'snapshot' | 'portal';
-}
-
-export type SearchStatus = 'idle' | 'searching' | 'ready' | 'error';
+export type { ISearchQuery, ISearchResults, SearchStatus };
 
 /**
  * The browser's list over a `CatalogSource`: the newest query's total, facet counts and hits, read
@@ -42,16 +26,18 @@ export type SearchStatus = 'idle' | 'searching' | 'ready' | 'error';
  * or `auto` setting the portal answers while it can be reached, and the snapshot takes over when
  * it cannot. Only the newest query's answers are kept: a slower, older answer is dropped.
  */
-export class SearchModel {
+export class SearchModel implements ISearchModel {
   constructor(options: SearchModel.IOptions) {
-    this._snapshot = options.snapshot;
-    this._portal = options.portal ?? null;
-    this._blockSize = options.blockSize ?? 50;
+    this._records = options.source;
+    this._blockSize = options.blockSize ?? DEFAULT_SETTINGS.pageSize;
     this._debounce = {
       snapshot: options.snapshotDebounceMs ?? SearchModel.SNAPSHOT_DEBOUNCE_MS,
       portal: options.portalDebounceMs ?? 250
     };
-    this._retryMs = options.portalRetryMs ?? 30_000;
+    // Another setting, or what a record load learnt of the portal, shows in the indicator; a
+    // new setting asks the chosen source again.
+    this._records.settingChanged.connect(this._onSetting, this);
+    this._records.portalStatusChanged.connect(this._onPortalStatus, this);
   }
 
   /** Debounce of typed text over the snapshot: debounce + search + render stays within 50 ms. */
@@ -73,38 +59,18 @@ export class SearchModel {
     return this._error;
   }
 
-  /** The portal's reachability as the list last saw it; null while it has not been asked. */
+  /** The portal's reachability as the list and the record loads last saw it; null: not asked. */
   get portalStatus(): PortalStatus {
-    return this._portalStatus;
+    return this._records.portalStatus;
   }
 
+  /** The `source` setting (shared with the record view and the commands). */
   get source(): RecordSourceSetting {
-    return this._source;
-  }
-
-  /**
-   * What another part of the extension (the record view) learnt of the portal. 'offline' turns
-   * the indicator offline and sends searches to the snapshot until the retry period ends or
-   * retryPortal, as the list's own failures do; 'online' ends an offline period.
-   */
-  notePortalStatus(status: 'online' | 'offline'): void {
-    if (this._portal === null || this._source === 'snapshot') return;
-    if (status === 'offline') {
-      this._markOffline();
-    } else {
-      this._offlineSince = -Infinity;
-      this._setPortalStatus('online');
-    }
+    return this._records.setting;
   }
 
   set source(value: RecordSourceSetting) {
-    if (value !== this._source) {
-      this._source = value;
-      this._portalStatus = null;
-      this._offlineSince = -Infinity;
-      if (this._status !== 'idle') this.refresh();
-      else this._changed.emit();
-    }
+    this._records.setting = value;
   }
 
   /** Hits fetched per request (the portal's page size). */
@@ -113,7 +79,7 @@ export class SearchModel {
   }
 
   set blockSize(value: number) {
-    const size = Number.isInteger(value) && value > 0 ? value : 50;
+    const size = Number.isInteger(value) && value > 0 ? value : DEFAULT_SETTINGS.pageSize;
     if (size !== this._blockSize) {
       this._blockSize = size;
       this._blocks = new Map(); // block numbers change with the size
@@ -138,7 +104,7 @@ export class SearchModel {
     this._query = { ...this._query, text };
     this._generation++; // answers to the previous text are stale from now on
     this._clearTimer();
-    const delay = this._usesPortal() ? this._debounce.portal : this._debounce.snapshot;
+    const delay = this._records.usesPortal() ? this._debounce.portal : this._debounce.snapshot;
     this._timer = setTimeout(() => {
       this._timer = null;
       this.refresh();
@@ -201,8 +167,8 @@ export class SearchModel {
 
   /** Asks the portal again now (it is otherwise retried at most every 30 s while unreachable). */
   retryPortal(): void {
-    this._offlineSince = -Infinity;
-    this.refresh();
+    this._records.retryPortal();
+    void this.refresh();
   }
 
   /** Runs the current query now; the answer replaces the results unless a newer query started. */
@@ -213,7 +179,7 @@ export class SearchModel {
     // The previous results stay listed (busy) until the answer replaces them.
     this._status = 'searching';
     this._changed.emit();
-    return this._answer(query, 1).then(
+    return this._records.search(query.text, this._options(query, 1)).then(
       ({ result, origin }) => {
         if (generation !== this._generation) return;
         const count =
@@ -265,13 +231,8 @@ export class SearchModel {
       this._pending.add(b);
       const generation = this._generation;
       const pending = this._pending;
-      const source = results.origin === 'portal' ? this._portal! : null;
-      const request = source
-        ? source.search(results.query.text, this._options(results.query, b + 1))
-        : this._snapshot().then(s =>
-            s.search(results.query.text, this._options(results.query, b + 1))
-          );
-      request.then(
+      const origin = results.origin;
+      this._records.searchIn(origin, results.query.text, this._options(results.query, b + 1)).then(
         found => {
           if (generation !== this._generation) return;
           pending.delete(b);
@@ -281,9 +242,8 @@ export class SearchModel {
         (reason: unknown) => {
           if (generation !== this._generation) return;
           pending.delete(b);
-          if (source && !isUsageError(reason)) {
-            // The portal went away mid-list: answer the whole query from the snapshot.
-            this._markOffline();
+          if (origin === 'portal' && !isUsageError(reason)) {
+            // The portal went away mid-list (now marked offline): answer again from the snapshot.
             void this.refresh();
           }
         }
@@ -295,55 +255,24 @@ export class SearchModel {
     this._clearTimer();
     if (this._blockTimer !== null) clearTimeout(this._blockTimer);
     this._generation++;
+    this._records.settingChanged.disconnect(this._onSetting, this);
+    this._records.portalStatusChanged.disconnect(this._onPortalStatus, this);
     Signal.clearData(this);
   }
 
-  /** The portal while the setting asks for it and it is not known to be down; else the snapshot. */
-  private async _answer(
-    query: ISearchQuery,
-    page: number
-  ): Promise<{ result: SearchResult; origin: 'snapshot' | 'portal' }> {
-    if (this._usesPortal()) {
-      try {
-        const result = await this._portal!.search(query.text, this._options(query, page));
-        this._setPortalStatus('online');
-        return { result, origin: 'portal' };
-      } catch (error) {
-        if (isUsageError(error)) throw error;
-        this._markOffline();
-      }
-    }
-    const snapshot = await this._snapshot();
-    return {
-      result: await snapshot.search(query.text, this._options(query, page)),
-      origin: 'snapshot'
-    };
+  private _onSetting(): void {
+    if (this._status !== 'idle') void this.refresh();
+    else this._changed.emit();
   }
 
-  private _usesPortal(): boolean {
-    return (
-      this._portal !== null &&
-      this._source !== 'snapshot' &&
-      Date.now() - this._offlineSince >= this._retryMs
-    );
+  private _onPortalStatus(): void {
+    this._changed.emit();
   }
 
   private _options(query: ISearchQuery, page: number): SearchOptions {
     const options: SearchOptions = { ...query.filters, page, size: this._blockSize };
     if (query.sort) options.sort = query.sort;
     return options;
-  }
-
-  private _markOffline(): void {
-    this._offlineSince = Date.now();
-    this._setPortalStatus('offline');
-  }
-
-  private _setPortalStatus(status: PortalStatus): void {
-    if (status !== this._portalStatus) {
-      this._portalStatus = status;
-      this._changed.emit();
-    }
   }
 
   private _clearTimer(): void {
@@ -353,18 +282,13 @@ export class SearchModel {
     }
   }
 
-  private readonly _snapshot: () => Promise<CatalogSource>;
-  private readonly _portal: CatalogSource | null;
+  private readonly _records: IRecordSource;
   private readonly _debounce: { snapshot: number; portal: number };
-  private readonly _retryMs: number;
   private _blockSize: number;
-  private _source: RecordSourceSetting = 'snapshot';
   private _query: ISearchQuery = { text: '', filters: {}, sort: null };
   private _results: ISearchResults | null = null;
   private _status: SearchStatus = 'idle';
   private _error: Error | null = null;
-  private _portalStatus: PortalStatus = null;
-  private _offlineSince = -Infinity;
   private _generation = 0;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _blocks = new Map<number, RecordSummary[]>();
@@ -377,42 +301,14 @@ export class SearchModel {
 
 export namespace SearchModel {
   export interface IOptions {
-    /** The bundled snapshot as a catalog source (loaded on first use). */
-    snapshot: () => Promise<CatalogSource>;
-    /** The portal through the server route; none: snapshot only. */
-    portal?: CatalogSource | null;
+    /** The records' source: the snapshot, the portal, the setting and its status. */
+    source: IRecordSource;
     blockSize?: number;
     snapshotDebounceMs?: number;
     portalDebounceMs?: number;
-    /** How long an unreachable portal is left alone before it is asked again. */
-    portalRetryMs?: number;
   }
 }
 
 function isUsageError(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'E_USAGE';
-}
-
-/**
- * The bundled snapshot as a catalog source, made once its index has loaded. Its search engine is
- * built and a prefix query run right away, so the first keystroke pays for neither.
- */
-export function snapshotSource(
-  catalog: ICatalogModel,
-  loadShard: ShardLoader = name =>
-    Promise.reject(new OpenDataError('E_UNSUPPORTED', `no shard loader for ${name}`))
-): () => Promise<IndexedCatalog> {
-  let source: Promise<IndexedCatalog> | null = null;
-  return () =>
-    (source ??= catalog.load().then(
-      index => {
-        const indexed = new IndexedCatalog(index, loadShard, 'bundled snapshot');
-        indexed.engine.search('a', { size: 1 });
-        return indexed;
-      },
-      error => {
-        source = null; // a failed load may be retried
-        throw error;
-      }
-    ));
 }

@@ -2,7 +2,8 @@ import { Widget } from '@lumino/widgets';
 import { PortalCatalog, type CatalogIndexData } from '@opendata-lab/kernel-helpers/core';
 import { DEFAULT_PAGE_SIZE, OpenDataBrowser } from '../../extension/browser';
 import { CatalogModel } from '../../extension/catalog-model';
-import { SearchModel, snapshotSource } from '../../extension/search-model';
+import { RecordSource } from '../../extension/record-source';
+import { SearchModel } from '../../extension/search-model';
 import type { SnapshotLoader } from '../../extension/snapshot';
 import { oracleSearch, readSnapshotColumns } from '../support/catalog-oracle';
 import { readSnapshot } from './snapshot-fixture';
@@ -24,7 +25,7 @@ describe('OpenDataBrowser', () => {
 
   function createPanel(loader: SnapshotLoader, pageSize?: number): OpenDataBrowser {
     const model = new CatalogModel(loader);
-    const search = new SearchModel({ snapshot: snapshotSource(model) });
+    const search = new SearchModel({ source: new RecordSource({ catalog: model }) });
     panel = new OpenDataBrowser({ model, search, pageSize });
     const scroller = panel.node.querySelector<HTMLElement>('.odl-Browser-results')!;
     Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: VIEWPORT });
@@ -335,8 +336,10 @@ describe('OpenDataBrowser', () => {
   it('shows the offline indicator when the portal cannot be reached, with snapshot results', async () => {
     const model = new CatalogModel(() => Promise.resolve(readSnapshot()));
     const search = new SearchModel({
-      snapshot: snapshotSource(model),
-      portal: new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 })
+      source: new RecordSource({
+        catalog: model,
+        portal: new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 })
+      })
     });
     search.source = 'portal';
     panel = new OpenDataBrowser({ model, search });

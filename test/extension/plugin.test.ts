@@ -7,9 +7,11 @@ import { ITranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 import { BROWSER_PLUGIN_ID, createBrowserPlugin } from '../../extension/browser-plugin';
-import { DEFAULT_PAGE_SIZE, OpenDataBrowser } from '../../extension/browser';
+import { OpenDataBrowser } from '../../extension/browser';
 import { CommandIDs } from '../../extension/commands';
-import { IOpenDataBrowser } from '../../extension/tokens';
+import { DEFAULT_SETTINGS } from '../../extension/settings';
+import { createSourcePlugin } from '../../extension/source-plugin';
+import { IOpenDataBrowser, IRecordSource } from '../../extension/tokens';
 import { readSnapshot } from './snapshot-fixture';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -33,15 +35,21 @@ function fakeSettings(values: Record<string, unknown>) {
   return { registry, changed, values };
 }
 
+/** The record source as the source plugin provides it: the snapshot fixture, no portal. */
+function recordSource(app: JupyterFrontEnd): IRecordSource {
+  const plugin = createSourcePlugin(() => Promise.resolve(readSnapshot()), { portalFetch: null });
+  return plugin.activate(app, null) as IRecordSource;
+}
+
 describe(BROWSER_PLUGIN_ID, () => {
-  const plugin = createBrowserPlugin(() => Promise.resolve(readSnapshot()));
+  const plugin = createBrowserPlugin();
 
   it('is an auto-started plugin that provides the browser service without requiring ILabShell', () => {
     expect(plugin.id).toBe('opendata-lab:browser');
     expect(plugin.description).toBeTruthy();
     expect(plugin.autoStart).toBe(true);
     expect(plugin.provides).toBe(IOpenDataBrowser);
-    expect(plugin.requires ?? []).toHaveLength(0);
+    expect(plugin.requires).toEqual([IRecordSource]);
     expect(plugin.optional).toEqual([
       ILayoutRestorer,
       ICommandPalette,
@@ -52,7 +60,8 @@ describe(BROWSER_PLUGIN_ID, () => {
 
   it('works with no optional service: adds the panel to the left area and a show command', async () => {
     const { app, shell } = fakeApp();
-    const service = plugin.activate(app, null, null, null, null) as IOpenDataBrowser;
+    const source = recordSource(app);
+    const service = plugin.activate(app, source, null, null, null, null) as IOpenDataBrowser;
 
     expect(service.widget).toBeInstanceOf(OpenDataBrowser);
     expect(shell.add).toHaveBeenCalledWith(service.widget, 'left', { rank: expect.any(Number) });
@@ -61,7 +70,8 @@ describe(BROWSER_PLUGIN_ID, () => {
 
     await app.commands.execute(CommandIDs.showBrowser);
     expect(shell.activateById).toHaveBeenCalledWith('opendata-lab-browser');
-    expect(service.catalog.state.status).toBe('idle');
+    expect(service.source).toBe(source);
+    expect(service.source.catalog.state.status).toBe('idle');
     service.widget.dispose();
   });
 
@@ -71,7 +81,14 @@ describe(BROWSER_PLUGIN_ID, () => {
     const palette = { addItem: jest.fn() } as unknown as ICommandPalette;
     const { registry, changed, values } = fakeSettings({ pageSize: 7 });
 
-    const service = plugin.activate(app, restorer, palette, registry, null) as IOpenDataBrowser;
+    const service = plugin.activate(
+      app,
+      recordSource(app),
+      restorer,
+      palette,
+      registry,
+      null
+    ) as IOpenDataBrowser;
     const panel = service.widget as OpenDataBrowser;
 
     expect(restorer.add).toHaveBeenCalledWith(panel, 'opendata-lab-browser');
@@ -97,7 +114,11 @@ describe('schema/browser.json', () => {
     // JupyterLab finds a plugin's schema as schemaDir/<plugin>.json, <plugin> after the colon.
     expect(BROWSER_PLUGIN_ID.split(':')[1]).toBe('browser');
     expect(schema.type).toBe('object');
-    expect(schema.properties.pageSize.default).toBe(DEFAULT_PAGE_SIZE);
+    // The code's defaults (used before the settings load) are the schema's.
+    for (const [key, value] of Object.entries(DEFAULT_SETTINGS)) {
+      expect([key, schema.properties[key]?.default]).toEqual([key, value]);
+    }
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
   });
 
   it('only names commands the extension defines', () => {

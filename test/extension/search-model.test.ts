@@ -12,8 +12,8 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { CatalogModel } from '../../extension/catalog-model';
-import { RecordStore, shareRecordPortalStatus } from '../../extension/record-store';
-import { SearchModel, snapshotSource } from '../../extension/search-model';
+import { RecordSource, snapshotSource } from '../../extension/record-source';
+import { SearchModel } from '../../extension/search-model';
 import { oracleSearch, readSnapshotColumns } from '../support/catalog-oracle';
 import { addPortalApi, readFixtures } from '../support/portal-api';
 import { PortalServer } from '../support/portal-server';
@@ -28,7 +28,13 @@ const shardFromDisk: ShardLoader = async name =>
       'utf8'
     )
   ) as Record<string, CatalogRecord>;
-const snapshot = snapshotSource(new CatalogModel(() => Promise.resolve(readSnapshot())));
+const catalog = new CatalogModel(() => Promise.resolve(readSnapshot()));
+const snapshot = snapshotSource(catalog, shardFromDisk);
+
+/** One record source, as the extension provides it: the snapshot and optionally a portal. */
+function records(options: Partial<RecordSource.IOptions> = {}): RecordSource {
+  return new RecordSource({ catalog, snapshot, ...options });
+}
 
 /** Resolves when the model next reports a change. */
 function nextChange(model: SearchModel): Promise<void> {
@@ -71,7 +77,7 @@ jest.setTimeout(30_000);
 
 describe('SearchModel over the snapshot', () => {
   it('answers with totals and facet counts that match an independent count', async () => {
-    const model = new SearchModel({ snapshot });
+    const model = new SearchModel({ source: records() });
     model.setText('dimuon');
     model.toggle('experiment', 'CMS');
     model.setYearRange(2011, 2011);
@@ -105,7 +111,7 @@ describe('SearchModel over the snapshot', () => {
     const inner = await snapshot();
     const { source, held } = heldSource(inner);
     const model = new SearchModel({
-      snapshot: () => Promise.resolve(source),
+      source: records({ snapshot: () => Promise.resolve(source) }),
       snapshotDebounceMs: 0
     });
     void model.refresh();
@@ -142,7 +148,7 @@ describe('SearchModel over the snapshot', () => {
         return inner.search(text, options);
       }
     };
-    const model = new SearchModel({ snapshot: () => Promise.resolve(source) });
+    const model = new SearchModel({ source: records({ snapshot: () => Promise.resolve(source) }) });
     for (const prefix of ['d', 'di', 'dim', 'dimu', 'dimuo', 'dimuon']) model.setText(prefix);
     await settled(model);
     expect(texts).toEqual(['dimuon']);
@@ -151,7 +157,7 @@ describe('SearchModel over the snapshot', () => {
   });
 
   it('toggles facet values, sets a year range and clears all filters', async () => {
-    const model = new SearchModel({ snapshot });
+    const model = new SearchModel({ source: records() });
     void model.refresh();
     await settled(model);
     const everything = model.results!.total;
@@ -188,7 +194,7 @@ describe('SearchModel over the snapshot', () => {
   });
 
   it('reads hits block by block as the list asks for them, in the chosen order', async () => {
-    const model = new SearchModel({ snapshot, blockSize: 25 });
+    const model = new SearchModel({ source: records(), blockSize: 25 });
     model.setSort('title');
     await settled(model);
     expect(model.hit(0)).toBeDefined();
@@ -219,7 +225,7 @@ describe('SearchModel with the portal', () => {
   const portal = () => new PortalCatalog(server.url, { fetch, timeoutMs: 5000 });
 
   it('answers from the portal when the setting asks for it', async () => {
-    const model = new SearchModel({ snapshot, portal: portal() });
+    const model = new SearchModel({ source: records({ portal: portal() }) });
     model.source = 'portal';
     void model.refresh();
     await settled(model);
@@ -232,7 +238,7 @@ describe('SearchModel with the portal', () => {
   });
 
   it('asks the portal only for the blocks the list settles on while scrolling', async () => {
-    const model = new SearchModel({ snapshot, portal: portal(), blockSize: 10 });
+    const model = new SearchModel({ source: records({ portal: portal() }), blockSize: 10 });
     model.source = 'portal';
     void model.refresh();
     await settled(model);
@@ -252,7 +258,7 @@ describe('SearchModel with the portal', () => {
   });
 
   it('falls back to the snapshot when the portal fails, says so, and retries on request', async () => {
-    const model = new SearchModel({ snapshot, portal: portal() });
+    const model = new SearchModel({ source: records({ portal: portal() }) });
     model.source = 'auto';
     server.fault(/^\/api\/records\/$/, { kind: 'status', status: 502 });
     model.setText('dimuon');
@@ -276,44 +282,58 @@ describe('SearchModel with the portal', () => {
   });
 
   it('turns offline when a record fails to load from the portal; a record that loads ends it', async () => {
-    const model = new SearchModel({ snapshot, portal: portal() });
+    // The list and the record view read through one source: what a record load learns of the
+    // portal is what the list's indicator shows and where the next search goes.
+    const source = records({ portal: portal() });
+    const model = new SearchModel({ source });
     model.source = 'auto';
     model.setText('dimuon');
     await settled(model);
     expect(model.portalStatus).toBe('online');
     const recid = String(model.hit(0)!.recid);
 
-    const store = new RecordStore({
-      catalog: new CatalogModel(() => Promise.resolve(readSnapshot())),
-      loadShard: shardFromDisk,
-      portalBase: server.url,
-      portalFetch: fetch
-    });
-    store.source = 'auto';
-    const stop = shareRecordPortalStatus(store, model);
     server.fault(/^\/api\/records\/\d+$/, { kind: 'status', status: 502 }, 10);
-    const loaded = await store.get(recid);
+    const changed = nextChange(model);
+    const loaded = await source.get(recid);
     expect(loaded.origin).toBe('snapshot'); // 'auto': the bundled record instead
     expect(String(loaded.record.recid)).toBe(recid);
     expect(model.portalStatus).toBe('offline');
+    await changed; // the indicator was told
 
-    // Searches now skip the portal, as after a failed search.
+    // Searches now skip the portal, as after a failed search; so do record loads.
     const before = server.requests.length;
     model.setText('dimuon 2011');
     await settled(model);
+    expect((await source.get(recid)).origin).toBe('snapshot');
     expect(server.requests.length).toBe(before);
     expect(model.results!.origin).toBe('snapshot');
 
     server.clearFaults();
-    expect((await store.get(recid)).origin).toBe('portal');
+    source.retryPortal();
+    expect((await source.get(recid)).origin).toBe('portal');
     expect(model.portalStatus).toBe('online');
-    stop();
     model.dispose();
+  });
+
+  it('throws the portal failure of a record load when the setting is portal only', async () => {
+    const source = records({ portal: portal() });
+    source.setting = 'portal';
+    const recid = fixtures[0].recid;
+    server.fault(/^\/api\/records\/\d+$/, { kind: 'status', status: 502 }, 1);
+    await expect(source.get(recid)).rejects.toThrow();
+    expect(source.portalStatus).toBe('offline');
+    // A record the portal does not have says nothing about the portal's health.
+    server.clearFaults();
+    source.retryPortal();
+    await expect(source.get(999999999)).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    expect(source.portalStatus).toBe('offline');
+    expect(String((await source.get(recid)).record.recid)).toBe(String(recid));
+    expect(source.portalStatus).toBe('online');
   });
 
   it('falls back when nothing listens at the portal address', async () => {
     const dead = new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 });
-    const model = new SearchModel({ snapshot, portal: dead });
+    const model = new SearchModel({ source: records({ portal: dead }) });
     model.source = 'portal';
     void model.refresh();
     await settled(model);

@@ -15,3 +15,4 @@ export * from './checksum';
 export * from './record-files';
 export * from './citation';
 export * from './loader-code';
+export * from './format';

@@ -1,6 +1,7 @@
 // Download progress: one summary line for all files of a batch, redrawn in place — on a terminal
 // as a bar on stderr, in a tslab notebook as one display that updates (tslab's newDisplay).
 import { kernelTslab } from './display';
+import { formatBytes } from '../core/format';
 
 /** What a download reports, per file, as bytes arrive and when it ends. */
 export interface DownloadProgress {
@@ -19,15 +20,6 @@ export interface DownloadProgress {
 
 export type ProgressListener = (progress: DownloadProgress) => void;
 
-function formatBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1000 && i < units.length - 1) {
-    n /= 1000;
-    i++;
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-}
 
 /** Folds per-file events into one line: `2/5 files  12.0 MB of 40.0 MB [====      ] 30%`. */
 export class ProgressSummary {
@@ -48,12 +40,12 @@ export class ProgressSummary {
     const received = files.reduce((s, f) => s + f.received, 0);
     const known = files.every(f => f.total != null);
     const total = files.reduce((s, f) => s + (f.total ?? f.received), 0);
-    let text = `${done}/${files.length} files  ${formatBytes(received)}`;
+    let text = `${done}/${files.length} files  ${formatBytes(received, 1)}`;
     if (known && total > 0) {
       const fraction = Math.min(1, received / total);
       const filled = Math.round(fraction * width);
       text +=
-        ` of ${formatBytes(total)} [${'='.repeat(filled)}${' '.repeat(width - filled)}]` +
+        ` of ${formatBytes(total, 1)} [${'='.repeat(filled)}${' '.repeat(width - filled)}]` +
         ` ${Math.floor(fraction * 100)}%`;
     }
     if (failed > 0) text += `  ${failed} failed`;
