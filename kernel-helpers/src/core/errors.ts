@@ -18,3 +18,17 @@ export class OpenDataError extends Error {
     this.code = code;
   }
 }
+
+// Node's util.inspect (behind console.error, hence tslab's report of a failed cell and the REPL)
+// prints an Error as its stack, its own properties and the whole `[cause]` chain with errno fields:
+// 15-40 lines in a notebook for one mistake. The message already says what failed and where, so
+// inspect shows that line only; `stack` and `cause` stay on the error for code and debuggers.
+// Symbol.for keeps this module browser-safe (no import of node:util).
+Object.defineProperty(OpenDataError.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: OpenDataError): string {
+    return `${this.name} [${this.code}]: ${this.message}`;
+  },
+  enumerable: false,
+  writable: true,
+  configurable: true
+});

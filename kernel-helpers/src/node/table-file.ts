@@ -49,7 +49,11 @@ export function tableFileFormat(file: string): TableFileFormat | null {
 
 /** Reads a .csv, .arrow/.feather (Arrow IPC file) or .arrows (Arrow IPC stream) file into a table. */
 export function readTableFile(file: string, options: ReadCSVOptions = {}): Table {
-  if (!fs.existsSync(file)) throw new OpenDataError('E_NOT_FOUND', `${file}: no such file`);
+  if (!fs.existsSync(file)) {
+    // A notebook's relative paths start from its kernel's directory, which users rarely know.
+    const where = path.isAbsolute(file) ? '' : ` (relative to ${process.cwd()})`;
+    throw new OpenDataError('E_NOT_FOUND', `${file}: no such file${where}`);
+  }
   const format = tableFileFormat(file);
   if (format === 'csv') return readCSV(file, options);
   if (format === 'arrow') return readArrowFile(file);

@@ -97,6 +97,9 @@ export async function openWithJsroot(source: ByteSource): Promise<JsrootFile> {
   try {
     ({ value: file, said } = await quietly(() => jsroot.openFile(new SourceProxy())));
   } catch (err) {
+    // A cut download fails wherever the first missing byte is needed; say what went wrong.
+    const end = await declaredEnd(source, size).catch(() => null);
+    if (end !== null && end > size) throw truncated(source.name, size, end, err);
     if (err instanceof OpenDataError) throw err;
     throw new OpenDataError(
       'E_FORMAT',
@@ -112,7 +115,35 @@ export async function openWithJsroot(source: ByteSource): Promise<JsrootFile> {
       `${source.name}: not a readable ROOT file${said.length ? ` (${said[0]})` : ''}`
     );
   }
+  // jsroot leaves the header's fEND on the file; keys and streamers may all sit before the cut,
+  // so a truncated file can open and fail only later, at some basket: refuse it here.
+  const end = Number((file as JsrootFile & { fEND?: number }).fEND);
+  if (Number.isFinite(end) && end > size) {
+    file.delete?.();
+    throw truncated(source.name, size, end);
+  }
   return file;
+}
+
+/** Where the ROOT header says the file ends (fEND), or null when the bytes are not a ROOT header. */
+async function declaredEnd(source: ByteSource, size: number): Promise<number | null> {
+  if (size < 20) return null;
+  const head = await source.read(0, Math.min(size, 24));
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (String.fromCharCode(...head.subarray(0, 4)) !== 'root') return null;
+  // fVersion, fBEGIN, then fEND: 4 bytes, or 8 in large-file headers (version >= 1000000).
+  if (view.getUint32(4) < 1000000) return view.getUint32(12);
+  return head.byteLength >= 20 ? Number(view.getBigUint64(12)) : null;
+}
+
+function truncated(name: string, size: number, end: number, cause?: unknown): OpenDataError {
+  const n = (v: number) => v.toLocaleString('en-US');
+  return new OpenDataError(
+    'E_FORMAT',
+    `${name}: the file is truncated: ${n(size)} of ${n(end)} bytes ` +
+      '(an interrupted download or copy?); download or copy it again',
+    cause === undefined ? undefined : { cause }
+  );
 }
 
 export function describe(err: unknown): string {
