@@ -1,5 +1,6 @@
 // The `files`, `cite`, `download` and `verify` commands as a user runs them (a child process of
-// the launcher), offline on the bundled snapshot and against the portal stand-in.
+// the launcher), offline on the bundled snapshot and against the portal stand-in (over http and
+// https; the child trusts the stand-in's test CA through NODE_EXTRA_CA_CERTS, as a user would).
 import { spawn } from 'child_process';
 import fs from 'fs';
 import os from 'os';
@@ -8,6 +9,7 @@ import { addPortalApi, readFixtures } from '../support/portal-api';
 import { addPortalFiles, indexFilesOf } from '../support/portal-files';
 import { PortalServer } from '../support/portal-server';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
+import { PROTOCOLS, envTrustingTestCA } from '../support/tls';
 
 const launcher = path.join(REPO_ROOT, 'kernel-helpers', 'bin', 'opendata.js');
 
@@ -19,7 +21,10 @@ function opendata(
   ...args: string[]
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [launcher, ...args], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [launcher, ...args], {
+      cwd: REPO_ROOT,
+      env: envTrustingTestCA()
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
@@ -119,14 +124,14 @@ describe('cite', () => {
   });
 });
 
-describe('download and verify against the portal stand-in', () => {
+describe.each(PROTOCOLS)('download and verify against the portal stand-in over %s', protocol => {
   let server: PortalServer;
   let dir: string;
   const r6003 = record('6003');
   const pair = INDEX.files.filter(f => f.recid === '6003');
 
   beforeAll(async () => {
-    server = await PortalServer.start();
+    server = await PortalServer.start(protocol);
     addPortalApi(server, fixtures);
     addPortalFiles(server, indexFilesOf(r6003 as unknown as { files: { uri: string }[] }));
   });
@@ -204,6 +209,38 @@ describe('download and verify against the portal stand-in', () => {
     expect(bad.stderr).toContain(damaged);
   }, 60_000);
 
+  test('download RECID --filter-name: the record from the portal API, its file verified', async () => {
+    const json = pair.find(f => f.format === 'json')!;
+    const r = await opendata(
+      'download',
+      '6003',
+      '--portal',
+      server.url,
+      '--dir',
+      dir,
+      '--no-expand',
+      '--filter-name',
+      json.file,
+      '--verify',
+      '--json'
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      {
+        path: path.join(dir, json.file),
+        size: json.size_bytes,
+        checksum: json.computed_adler32,
+        verified: true
+      }
+    ]);
+    expect(
+      fs
+        .readFileSync(path.join(dir, json.file))
+        .equals(fs.readFileSync(sharedPath('records', 'file-indices', json.file)))
+    ).toBe(true);
+  });
+
   test('the HTML error page on every attempt: exit 1, one line, no file', async () => {
     server.fault(/_30000_file_index\.txt$/, { kind: 'html-error' }, 10);
     const r = await opendata(
@@ -227,4 +264,21 @@ describe('download and verify against the portal stand-in', () => {
     expect(r.stderr).toMatch(/HTML page/);
     expect(fs.readdirSync(dir).filter(f => !f.endsWith('.part'))).toEqual([]);
   });
+});
+
+test('an https portal with a certificate from a CA nobody trusts: exit 1, one line naming the host', async () => {
+  const impostor = await PortalServer.start({ protocol: 'https', certificate: 'untrusted' });
+  addPortalApi(impostor, fixtures);
+  try {
+    const r = await opendata('record', '6003', '--portal', impostor.url);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      `certificate problem: the https certificate of ${new URL(impostor.url).host} was not accepted`
+    );
+    expect(impostor.requests).toEqual([]);
+  } finally {
+    await impostor.close();
+  }
 });

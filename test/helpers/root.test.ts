@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { addPortalFiles } from '../support/portal-files';
 import { PortalServer } from '../support/portal-server';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
+import { PROTOCOLS, testCertificates } from '../support/tls';
 
 const run = promisify(execFile);
 const ROOT_DIR = sharedPath('events', 'root');
@@ -46,9 +47,10 @@ async function uproot(...args: string[]): Promise<Dump> {
   return JSON.parse(stdout);
 }
 
-async function probe(request: object): Promise<Dump> {
+async function probe(request: object, env: NodeJS.ProcessEnv = process.env): Promise<Dump> {
   const { stdout } = await run(process.execPath, [PROBE, JSON.stringify(request)], {
-    maxBuffer: BIG
+    maxBuffer: BIG,
+    env
   });
   return JSON.parse(stdout);
 }
@@ -136,30 +138,39 @@ test('an entry range equals uproot’s entry_start/entry_stop, and chunks equal 
   }
 }, 120_000);
 
-test('a remote read through HTTP ranges (portal stand-in) equals the local read', async () => {
-  const server = await PortalServer.start();
-  try {
-    const files = ['uproot-HZZ.root', 'uproot-Zmumu-zstd.root', 'uproot-issue-816.root'];
-    addPortalFiles(
-      server,
-      Object.fromEntries(files.map(f => [`/eos/opendata/test/${f}`, path.join(ROOT_DIR, f)]))
-    );
-    const urls = files.map(f => `${server.url}/eos/opendata/test/${f}`);
-    const remote = await probe({ files: urls });
-    files.forEach((f, i) => {
-      expect(remote[urls[i]]).toEqual(ours[path.join(ROOT_DIR, f)]);
-    });
-    // the portal's root:// URIs map to the same HTTP paths
-    const viaUri = await probe({
-      files: ['root://eospublic.cern.ch//eos/opendata/test/uproot-HZZ.root'],
-      portal: server.url
-    });
-    expect(Object.values(viaUri)[0]).toEqual(ours[path.join(ROOT_DIR, 'uproot-HZZ.root')]);
-    expect(server.requests.some(r => r.headers.range !== undefined)).toBe(true);
-  } finally {
-    await server.close();
-  }
-}, 120_000);
+test.each(PROTOCOLS)(
+  'a remote read over %s ranges (portal stand-in) equals the local read',
+  async protocol => {
+    const server = await PortalServer.start(protocol);
+    // The reader trusts the stand-in's test CA through the helpers' own setting.
+    const env = { ...process.env, OPENDATA_LAB_CA_FILE: testCertificates().caFile };
+    try {
+      const files = ['uproot-HZZ.root', 'uproot-Zmumu-zstd.root', 'uproot-issue-816.root'];
+      addPortalFiles(
+        server,
+        Object.fromEntries(files.map(f => [`/eos/opendata/test/${f}`, path.join(ROOT_DIR, f)]))
+      );
+      const urls = files.map(f => `${server.url}/eos/opendata/test/${f}`);
+      const remote = await probe({ files: urls }, env);
+      files.forEach((f, i) => {
+        expect(remote[urls[i]]).toEqual(ours[path.join(ROOT_DIR, f)]);
+      });
+      // the portal's root:// URIs map to the same HTTP paths
+      const viaUri = await probe(
+        {
+          files: ['root://eospublic.cern.ch//eos/opendata/test/uproot-HZZ.root'],
+          portal: server.url
+        },
+        env
+      );
+      expect(Object.values(viaUri)[0]).toEqual(ours[path.join(ROOT_DIR, 'uproot-HZZ.root')]);
+      expect(server.requests.some(r => r.headers.range !== undefined)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  },
+  120_000
+);
 
 describe('stored objects vs uproot', () => {
   let objects: Record<string, Record<string, Record<string, unknown>>>;

@@ -1,8 +1,12 @@
 // A local stand-in for the CERN Open Data portal, for tests: loopback only, started and stopped by
 // each test file. Routes are added by modules that know the portal's answers (portal-api.ts for
 // /api/records, portal-files.ts for /eos/... files); faults are injected here, for any route.
+// Over http or https (as the real portal), with a certificate from the test CA (tls.ts) or, to
+// test certificate errors, one from a CA nobody trusts.
 import http from 'http';
+import https from 'https';
 import { AddressInfo } from 'net';
+import { Protocol, testCertificates } from './tls';
 
 export type Handler = (
   req: http.IncomingMessage,
@@ -36,30 +40,48 @@ interface FaultRule {
   remaining: number;
 }
 
+export interface PortalServerOptions {
+  /** Default http. */
+  protocol?: Protocol;
+  /** For https: a certificate the test CA signed (default) or one from an untrusted CA. */
+  certificate?: 'trusted' | 'untrusted';
+}
+
 export class PortalServer {
   readonly requests: RequestLog[] = [];
   private readonly _routes: Route[] = [];
   private readonly _faults: FaultRule[] = [];
+  readonly protocol: Protocol;
   private readonly _server: http.Server;
   private readonly _sockets = new Set<import('net').Socket>();
 
-  private constructor() {
-    this._server = http.createServer((req, res) => void this._handle(req, res));
+  private constructor(options: PortalServerOptions) {
+    this.protocol = options.protocol ?? 'http';
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) =>
+      void this._handle(req, res);
+    if (this.protocol === 'https') {
+      const certs = testCertificates();
+      const pair = options.certificate === 'untrusted' ? certs.untrusted : certs;
+      this._server = https.createServer({ cert: pair.cert, key: pair.key }, handle);
+      this._server.on('tlsClientError', () => undefined); // a client refusing our certificate
+    } else {
+      this._server = http.createServer(handle);
+    }
     this._server.on('connection', socket => {
       this._sockets.add(socket);
       socket.on('close', () => this._sockets.delete(socket));
     });
   }
 
-  static async start(): Promise<PortalServer> {
-    const server = new PortalServer();
+  static async start(options: PortalServerOptions | Protocol = {}): Promise<PortalServer> {
+    const server = new PortalServer(typeof options === 'string' ? { protocol: options } : options);
     await new Promise<void>(resolve => server._server.listen(0, '127.0.0.1', resolve));
     return server;
   }
 
   get url(): string {
     const { port } = this._server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `${this.protocol}://127.0.0.1:${port}`;
   }
 
   route(method: string, pattern: RegExp, handler: Handler): this {

@@ -9,6 +9,7 @@ import { OpenDataError } from '../core/errors';
 import { FetchLike, PORTAL_URL, PortalCatalog } from '../core/portal-catalog';
 import { loadCatalogIndex, readGzipJson } from './catalog-file';
 import { findDataDir } from './data-dir';
+import { nodeFetch } from './http';
 import { readFileOrThrow } from './read-file';
 
 export interface CatalogOptions {
@@ -16,7 +17,7 @@ export interface CatalogOptions {
   catalog?: string;
   /** Use the live portal at this URL (`true`: https://opendata.cern.ch) instead of local records. */
   portal?: string | boolean;
-  /** For the portal: the fetch to use (default: the global one) and the request timeout. */
+  /** For the portal: the fetch to use (default: Node's http/https, as downloads) and the request timeout. */
   fetch?: FetchLike;
   timeoutMs?: number;
 }
@@ -31,7 +32,10 @@ let bundled: IndexedCatalog | null = null;
 export async function catalog(options: CatalogOptions = {}): Promise<CatalogSource> {
   if (options.portal) {
     const url = options.portal === true ? PORTAL_URL : options.portal;
-    return new PortalCatalog(url, { fetch: options.fetch, timeoutMs: options.timeoutMs });
+    return new PortalCatalog(url, {
+      fetch: options.fetch ?? nodeFetch,
+      timeoutMs: options.timeoutMs
+    });
   }
   if (options.catalog !== undefined) return openCatalogDir(options.catalog);
   return (bundled ??= snapshotCatalog(path.join(findDataDir(), 'catalog')));

@@ -3,7 +3,6 @@
 // checksum verification, and atomic completion — a file appears under its final name only when
 // it is complete (and verified, when asked), by rename from `.part`.
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +10,7 @@ import { OpenDataError } from '../core/errors';
 import { fileName, toHttpUri } from '../core/record-files';
 import { checkFile } from './file-checksum';
 import {
+  Agents,
   HttpStatusError,
   RetryOptions,
   asNetworkError,
@@ -103,7 +103,7 @@ async function fsyncFile(file: string): Promise<void> {
 async function downloadOne(
   item: DownloadItem,
   options: DownloadOptions,
-  agent: http.Agent,
+  agents: Agents,
   report: (p: DownloadProgress) => void
 ): Promise<DownloadResult> {
   const url = toHttpUri(item.uri, options.portal);
@@ -146,7 +146,7 @@ async function downloadOne(
     const res = await httpGet(url, {
       headers: offset > 0 ? { range: `bytes=${offset}-` } : {},
       timeoutMs: options.timeoutMs,
-      agent
+      agents
     });
     let append = false;
     let total: number | null = null;
@@ -289,7 +289,7 @@ export async function downloadFiles(
   }
   const listener = options.progress === false ? undefined : (options.progress ?? defaultProgress());
   const report = (p: DownloadProgress) => listener?.(p);
-  const agent = new http.Agent({ keepAlive: true });
+  const agents = new Agents(); // http and https files may be mixed
   const results: (DownloadResult | undefined)[] = new Array(items.length);
   const errors: { index: number; error: unknown }[] = [];
   let next = 0;
@@ -297,7 +297,7 @@ export async function downloadFiles(
     while (next < items.length) {
       const index = next++;
       try {
-        results[index] = await downloadOne(items[index], options, agent, report);
+        results[index] = await downloadOne(items[index], options, agents, report);
       } catch (error) {
         errors.push({ index, error });
       }
@@ -307,7 +307,7 @@ export async function downloadFiles(
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    agent.destroy();
+    agents.destroy();
   }
   if (errors.length > 0) {
     errors.sort((a, b) => a.index - b.index);

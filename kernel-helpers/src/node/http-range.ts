@@ -1,12 +1,11 @@
 // Random access to a remote file over HTTP Range requests, for files too big to download: a
 // small LRU cache of fixed-size blocks, adjacent missing blocks fetched in one request, retries.
-import http from 'node:http';
-import https from 'node:https';
 import { ByteSource } from '../core/byte-source';
 import { OpenDataError } from '../core/errors';
 import { toHttpUri } from '../core/record-files';
 import { checkRange } from './file-byte-source';
 import {
+  Agents,
   HttpStatusError,
   RetryOptions,
   httpGet,
@@ -35,7 +34,7 @@ export class HttpByteSource implements ByteSource {
   private readonly _blockSize: number;
   private readonly _cacheBlocks: number;
   private readonly _options: HttpByteSourceOptions;
-  private readonly _agent: http.Agent;
+  private readonly _agents = new Agents();
   private readonly _cache = new Map<number, Uint8Array>();
   private readonly _pending = new Map<number, Promise<Uint8Array>>();
   private _size: Promise<number> | null = null;
@@ -50,8 +49,6 @@ export class HttpByteSource implements ByteSource {
     if (!Number.isSafeInteger(this._blockSize) || this._blockSize < 1) {
       throw new OpenDataError('E_USAGE', `${this.name}: blockSize must be a positive integer`);
     }
-    const Agent = this.name.startsWith('https:') ? https.Agent : http.Agent;
-    this._agent = new Agent({ keepAlive: true });
   }
 
   /** The size from the first block's Content-Range (that block is cached, not wasted). */
@@ -84,7 +81,7 @@ export class HttpByteSource implements ByteSource {
   async close(): Promise<void> {
     this._closed = true;
     this._cache.clear();
-    this._agent.destroy();
+    this._agents.destroy();
   }
 
   /** Blocks first..last: from the cache, from requests in flight, the rest in coalesced requests. */
@@ -149,7 +146,7 @@ export class HttpByteSource implements ByteSource {
     const res = await httpGet(url, {
       headers: { range: `bytes=${start}-${end}` },
       timeoutMs: this._options.timeoutMs,
-      agent: this._agent
+      agents: this._agents
     });
     if (res.statusCode === 416) {
       res.resume();

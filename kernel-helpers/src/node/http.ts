@@ -1,15 +1,22 @@
-// HTTP GET for downloads and range reads: one request with an inactivity timeout, typed errors,
-// and retries with exponential backoff. Node's http/https directly, so a reset or a stalled body
-// surfaces as an error on the response stream, where the caller can resume.
+// HTTP(S) GET for downloads, range reads and the portal's API: one request with an inactivity
+// timeout, typed errors, and retries with exponential backoff. Node's http/https directly (picked
+// by protocol in agents.ts), so a reset or a stalled body surfaces as an error on the response
+// stream, where the caller can resume.
 import http from 'node:http';
-import https from 'node:https';
+import type { FetchLike, FetchResponseLike } from '../core/portal-catalog';
 import { OpenDataError } from '../core/errors';
+import { Agents, CA_FILE_ENV, clientFor, sharedAgents } from './agents';
+
+export { Agents, CA_FILE_ENV } from './agents';
 
 export interface RequestOptions {
   headers?: Record<string, string>;
   /** No byte for this long (connect, headers or body) aborts the request. Default 30 s. */
   timeoutMs?: number;
-  agent?: http.Agent;
+  /** Keep-alive agents to reuse (one per protocol); default: ones shared by the process. */
+  agents?: Agents;
+  /** Aborts the request (and its body) with an E_NETWORK error. */
+  signal?: AbortSignal;
 }
 
 /** An HTTP answer the caller cannot use; `status` tells whether retrying may help. */
@@ -32,35 +39,50 @@ export function httpGet(url: string, options: RequestOptions = {}): Promise<http
   } catch {
     return Promise.reject(new OpenDataError('E_USAGE', `${url}: not a URL`));
   }
-  const client =
-    parsed.protocol === 'https:' ? https : parsed.protocol === 'http:' ? http : undefined;
+  const client = clientFor(parsed);
   if (!client) {
     return Promise.reject(
       new OpenDataError('E_UNSUPPORTED', `${url}: only http and https URLs can be fetched`)
     );
   }
+  let agent: http.Agent;
+  try {
+    agent = (options.agents ?? sharedAgents).for(parsed);
+  } catch (err) {
+    return Promise.reject(err); // an unreadable OPENDATA_LAB_CA_FILE
+  }
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const signal = options.signal;
   return new Promise((resolve, reject) => {
     let response: http.IncomingMessage | undefined;
-    let timedOut: OpenDataError | undefined;
+    let stopped: OpenDataError | undefined;
+    const stop = (why: OpenDataError) => {
+      stopped = why;
+      response?.destroy(why);
+      req.destroy(why);
+    };
     const req = client.get(
       parsed,
-      { headers: { 'user-agent': 'opendata-lab', ...options.headers }, agent: options.agent },
+      { headers: { 'user-agent': 'opendata-lab', ...options.headers }, agent },
       res => {
         response = res;
         res.on('aborted', () =>
-          res.destroy(timedOut ?? networkError(url, 'connection closed mid-body'))
+          res.destroy(stopped ?? networkError(url, 'connection closed mid-body'))
         );
         resolve(res);
       }
     );
     // The socket's idle timeout guards connect, headers and body: a stall becomes an error on
     // the response stream too, where a download can resume.
-    req.setTimeout(timeoutMs, () => {
-      timedOut = networkError(url, `no data for ${timeoutMs} ms (timed out)`);
-      response?.destroy(timedOut);
-      req.destroy(timedOut);
-    });
+    req.setTimeout(timeoutMs, () =>
+      stop(networkError(url, `no data for ${timeoutMs} ms (timed out)`))
+    );
+    if (signal) {
+      const onAbort = () => stop(networkError(url, 'request aborted'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      req.on('close', () => signal.removeEventListener('abort', onAbort));
+    }
     req.on('error', err => reject(asNetworkError(url, err)));
   });
 }
@@ -72,8 +94,42 @@ export function networkError(url: string, why: string, cause?: unknown): OpenDat
 /** Any failure of a request or its body as an OpenDataError naming the URL. */
 export function asNetworkError(url: string, err: unknown): OpenDataError {
   if (err instanceof OpenDataError) return err;
+  return networkError(url, describeFailure(url, err), err);
+}
+
+// OpenSSL's verification failures (CERT_HAS_EXPIRED, SELF_SIGNED_CERT_IN_CHAIN,
+// UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...) and Node's name check (ERR_TLS_CERT_ALTNAME_INVALID).
+const CERTIFICATE_CODE = /CERT|UNABLE_TO_(GET_ISSUER|VERIFY|DECRYPT)|INVALID_CA|HOSTNAME_MISMATCH/;
+
+/** True when `err` (or its cause) is an https certificate that was not accepted. */
+export function isCertificateError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && CERTIFICATE_CODE.test(e.code)) return true;
+  }
+  return false;
+}
+
+/** Why a request failed, in words (without the URL): the host and a hint for certificates. */
+function describeFailure(url: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  return networkError(url, e.code ? `${e.code} ${e.message}` : String(e.message ?? e), err);
+  const detail = e.code ? `${e.code} ${e.message}` : String(e?.message ?? e);
+  let host = url;
+  try {
+    host = new URL(url).host;
+  } catch {
+    // keep the URL as given
+  }
+  if (isCertificateError(err)) {
+    return (
+      `certificate problem: the https certificate of ${host} was not accepted (${detail}). ` +
+      `If a proxy or firewall inspects https traffic, set ${CA_FILE_ENV} (or NODE_EXTRA_CA_CERTS) ` +
+      `to its CA certificate file (PEM)`
+    );
+  }
+  if (typeof e.code === 'string' && /^ERR_SSL_|^EPROTO$/.test(e.code)) {
+    return `TLS handshake with ${host} failed (${detail}); does it serve https on this port?`;
+  }
+  return detail;
 }
 
 /** Reads a whole response body (small answers: file indexes, record JSON). */
@@ -103,8 +159,10 @@ export function isRetryable(err: unknown): boolean {
   if (err instanceof HttpStatusError) {
     return err.status >= 500 || err.status === 408 || err.status === 429;
   }
-  // A host name that does not resolve will not resolve a few seconds later either.
+  // A host name that does not resolve will not resolve a few seconds later either, and a
+  // certificate that is not trusted will not be trusted then.
   if ((err as { cause?: NodeJS.ErrnoException })?.cause?.code === 'ENOTFOUND') return false;
+  if (isCertificateError(err)) return false;
   return err instanceof OpenDataError && (err.code === 'E_NETWORK' || err.code === 'E_CHECKSUM');
 }
 
@@ -141,3 +199,31 @@ export async function fetchBytes(
     return readBody(res, url);
   }, options);
 }
+
+/**
+ * A `fetch` for the portal's API (PortalCatalog) over httpGet: the same agents, certificate
+ * authorities and error words as downloads. The body is read before it resolves (small JSON).
+ * Its errors carry no URL (the caller names it).
+ */
+export const nodeFetch: FetchLike = async (url, init = {}) => {
+  let status: number;
+  let body: Buffer;
+  try {
+    const res = await httpGet(url, { headers: init.headers, signal: init.signal });
+    status = res.statusCode ?? 0;
+    body = await readBody(res, url);
+  } catch (err) {
+    // httpGet's errors already say why after the URL.
+    const message =
+      err instanceof OpenDataError
+        ? err.message.replace(`${url}: `, '')
+        : describeFailure(url, err);
+    throw new Error(message);
+  }
+  const answer: FetchResponseLike = {
+    ok: status >= 200 && status < 300,
+    status,
+    text: async () => body.toString('utf8')
+  };
+  return answer;
+};
