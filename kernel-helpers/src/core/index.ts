@@ -16,3 +16,4 @@ export * from './record-files';
 export * from './citation';
 export * from './loader-code';
 export * from './format';
+export * from './tex-text';
