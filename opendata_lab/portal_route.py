@@ -9,7 +9,9 @@ search parameters, and only JSON answers of bounded size come back.
 from __future__ import annotations
 
 import json
+import os
 import re
+import ssl
 from urllib.parse import urlencode, urlsplit
 
 import tornado.web
@@ -17,7 +19,7 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.simple_httpclient import HTTPTimeoutError
-from traitlets import Float, Int, Unicode, validate
+from traitlets import Float, Int, Unicode, default, validate
 from traitlets.config import Configurable
 
 ROUTE = "opendata-lab/portal/api/records"
@@ -45,6 +47,8 @@ SEARCH_PARAMS = frozenset(
 MAX_VALUE_LENGTH = 1000
 MAX_VALUES = 50
 JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+# The same variable the kernel helpers read: one setting for the route, the CLI and notebooks.
+CA_FILE_ENV = "OPENDATA_LAB_CA_FILE"
 
 
 class OpenDataLab(Configurable):
@@ -60,6 +64,29 @@ class OpenDataLab(Configurable):
     max_response_bytes = Int(
         64 * 1024 * 1024, help="Largest portal answer passed on; a larger one is refused (502)."
     ).tag(config=True)
+
+    ca_file = Unicode(
+        help=(
+            "A PEM file of certificate authorities trusted for an https portal, on top of the system's "
+            f"(e.g. a TLS-inspecting proxy's CA). Default: ${CA_FILE_ENV}, as for the kernel helpers."
+        ),
+    ).tag(config=True)
+
+    @default("ca_file")
+    def _ca_file_from_env(self):
+        return os.environ.get(CA_FILE_ENV, "")
+
+    _ssl_context: tuple[str, ssl.SSLContext] | None = None
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The system's CAs plus `ca_file`'s (None when unset: tornado's defaults). OSError if unreadable."""
+        if not self.ca_file:
+            return None
+        if self._ssl_context is None or self._ssl_context[0] != self.ca_file:
+            context = ssl.create_default_context()
+            context.load_verify_locations(cafile=self.ca_file)
+            self._ssl_context = (self.ca_file, context)
+        return self._ssl_context[1]
 
     @validate("portal_url")
     def _check_portal_url(self, proposal):
@@ -134,8 +161,16 @@ class PortalRecordsHandler(APIHandler):
             if name.strip().lower() == "content-length" and value.strip().isdigit():
                 declared.append(int(value))
 
+        where = urlsplit(self.portal.portal_url).netloc
+        try:
+            context = self.portal.ssl_context() if url.startswith("https:") else None
+        except (OSError, ssl.SSLError) as error:
+            self._refuse(
+                500, f"OpenDataLab.ca_file={self.portal.ca_file}: cannot load the certificate file ({error})"
+            )
         request = HTTPRequest(
             url,
+            ssl_options=context,
             method="GET",
             headers={"Accept": "application/json"},
             connect_timeout=self.portal.timeout,
@@ -144,7 +179,6 @@ class PortalRecordsHandler(APIHandler):
             header_callback=on_header,
             streaming_callback=chunks.append,
         )
-        where = urlsplit(self.portal.portal_url).netloc
         # Its own client: max_body_size makes tornado drop a longer answer before buffering it.
         client = AsyncHTTPClient(force_instance=True, max_body_size=limit)
         try:
@@ -155,6 +189,15 @@ class PortalRecordsHandler(APIHandler):
             if declared and declared[-1] > limit:
                 self._refuse(502, f"the portal at {where} answered more than {limit} bytes")
             self._refuse(502, f"the portal at {where} failed: {error}")
+        except ssl.SSLCertVerificationError as error:
+            self._refuse(
+                502,
+                f"certificate problem: the https certificate of the portal at {where} was not accepted "
+                f"({error.verify_message}). If a proxy or firewall inspects https traffic, set "
+                f"c.OpenDataLab.ca_file (or {CA_FILE_ENV}) to its CA certificate file (PEM)",
+            )
+        except ssl.SSLError as error:
+            self._refuse(502, f"TLS handshake with the portal at {where} failed ({error.reason or error})")
         except OSError as error:
             self._refuse(502, f"cannot reach the portal at {where}: {error.strerror or error}")
         finally:

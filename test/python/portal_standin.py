@@ -4,11 +4,15 @@ Serves real records from the shared fixtures in the API answer shape (PORTAL.md)
 `GET /api/records/<recid>` → `{id, created, updated, links, metadata}` and
 `GET /api/records/?...` → `{hits: {hits: [...], total}, links, aggregations}`. A few recids that no
 real record uses misbehave on purpose (see FAULTS). Every request is recorded in `requests`.
+Over https (as the real portal) when given a certificate: `make_certificates` makes a test CA and
+certificates for 127.0.0.1 with test/support/make-certs.sh (openssl), as the TypeScript tests do.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "records" / "fixtures"
+MAKE_CERTS = Path(__file__).resolve().parents[1] / "support" / "make-certs.sh"
 
 # recid → what the stand-in does instead of answering.
 FAULTS = {
@@ -35,6 +40,19 @@ def load_records(*names: str) -> dict[str, dict]:
     return records
 
 
+def make_certificates(directory: Path) -> dict[str, Path]:
+    """`ca` (the test CA to trust), `server`/`server_key` (127.0.0.1 from that CA) and
+    `untrusted`/`untrusted_key` (the same names from a CA nobody trusts), as PEM files."""
+    subprocess.run(["sh", str(MAKE_CERTS), str(directory)], check=True, capture_output=True)
+    return {
+        "ca": directory / "ca.pem",
+        "server": directory / "server.pem",
+        "server_key": directory / "server.key",
+        "untrusted": directory / "untrusted.pem",
+        "untrusted_key": directory / "untrusted.key",
+    }
+
+
 def api_record(record: dict) -> dict:
     recid = str(record["recid"])
     return {
@@ -47,7 +65,13 @@ def api_record(record: dict) -> dict:
 
 
 class PortalStandIn:
-    def __init__(self, records: dict[str, dict], slow_seconds: float = 3.0):
+    def __init__(
+        self,
+        records: dict[str, dict],
+        slow_seconds: float = 3.0,
+        certificate: tuple[Path, Path] | None = None,
+    ):
+        """`certificate`: (certificate, key) PEM files to serve https with; default http."""
         self.records = records
         self.requests: list[str] = []
         self.slow_seconds = slow_seconds
@@ -61,9 +85,23 @@ class PortalStandIn:
                 standin.requests.append(self.path)
                 standin.answer(self)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that refuses our certificate, or hangs up
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*map(str, certificate))
+            # The handshake happens in the request's thread, so a refused one cannot stall the others.
+            self.server.socket = context.wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):

@@ -1,7 +1,8 @@
 """The server route that forwards the portal's record API: allow-list, errors, authentication.
 
 A real Jupyter server (a subprocess from .venv, with the installed server extension) forwards to a
-stand-in portal on 127.0.0.1 that serves real fixture records.
+stand-in portal on 127.0.0.1 that serves real fixture records, over http and over https (as the real
+portal; the stand-in's test CA trusted through `OpenDataLab.ca_file`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from portal_standin import FAULTS, PortalStandIn, load_records
+from portal_standin import FAULTS, PortalStandIn, load_records, make_certificates
 
 TOKEN = "opendata-lab-route-test"
 ROUTE = "/opendata-lab/portal/api/records"
@@ -34,45 +36,73 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def portal():
-    with PortalStandIn(load_records(*FIXTURE_FILES), slow_seconds=TIMEOUT * 3) as standin:
-        yield standin
+def certs(tmp_path_factory):
+    return make_certificates(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture(scope="module", params=["http", "https"])
+def protocol(request):
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def server(portal, tmp_path_factory):
+def portal(protocol, certs):
+    certificate = (certs["server"], certs["server_key"]) if protocol == "https" else None
+    with PortalStandIn(
+        load_records(*FIXTURE_FILES), slow_seconds=TIMEOUT * 3, certificate=certificate
+    ) as standin:
+        yield standin
+
+
+@contextmanager
+def jupyter_server(root: Path, *options: str, env: dict | None = None):
+    """A Jupyter server from .venv on a free port with the given OpenDataLab options; yields the port."""
     port = free_port()
-    root = tmp_path_factory.mktemp("root")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path_factory.mktemp("config")))
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "jupyter_server",
             f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
             f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True",
-            f"--OpenDataLab.portal_url={portal.url}", f"--OpenDataLab.timeout={TIMEOUT}",
-            f"--OpenDataLab.max_response_bytes={MAX_BYTES}",
+            *options,
         ],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=dict(env or os.environ, JUPYTER_CONFIG_DIR=str(root / ".config")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    deadline = time.time() + 60
-    while True:
-        try:
-            status, _, _ = get(port, "/api/status")
-            if status == 200:
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            pytest.fail("jupyter server did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
-        time.sleep(0.2)
-    yield port
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        deadline = time.time() + 60
+        while True:
+            try:
+                if get(port, "/api/status")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                pytest.fail("jupyter server did not start:\n" + (proc.stdout.read() if proc.stdout else ""))
+            time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def server(portal, certs, tmp_path_factory):
+    # The test CA through the setting; the environment variable is checked separately.
+    env = {k: v for k, v in os.environ.items() if k != "OPENDATA_LAB_CA_FILE"}
+    with jupyter_server(
+        tmp_path_factory.mktemp("root"),
+        f"--OpenDataLab.portal_url={portal.url}", f"--OpenDataLab.timeout={TIMEOUT}",
+        f"--OpenDataLab.max_response_bytes={MAX_BYTES}", f"--OpenDataLab.ca_file={certs['ca']}",
+        env=env,
+    ) as port:
+        yield port
 
 
 def get(port: int, path: str, token: str | None = TOKEN):
@@ -246,35 +276,45 @@ def test_portal_faults_become_clear_json_errors(server, portal, fault, status, w
 
 def test_an_unreachable_portal_is_a_clear_502(tmp_path):
     dead = free_port()  # nothing listens there
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter_server",
-            f"--ServerApp.port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
-            f"--ServerApp.root_dir={tmp_path}", "--ServerApp.allow_root=True",
-            f"--OpenDataLab.portal_url=http://127.0.0.1:{dead}",
-        ],
-        env=dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config")),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if get(port, "/api/status")[0] == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.time() < deadline, "server did not start"
-            time.sleep(0.2)
+    with jupyter_server(tmp_path, f"--OpenDataLab.portal_url=http://127.0.0.1:{dead}") as port:
         status, content_type, body = get(port, f"{ROUTE}/5200")
-        assert status == 502
-        assert content_type.startswith("application/json")
-        assert f"cannot reach the portal at 127.0.0.1:{dead}" in json.loads(body)["error"]
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    assert status == 502
+    assert content_type.startswith("application/json")
+    assert f"cannot reach the portal at 127.0.0.1:{dead}" in json.loads(body)["error"]
+
+
+def test_a_wrong_certificate_is_a_clear_502_naming_the_host_at_once(tmp_path, certs):
+    # An https portal whose certificate comes from a CA nobody trusts (the test CA is trusted).
+    impostor = PortalStandIn(
+        load_records(FIXTURE_FILES[0]), certificate=(certs["untrusted"], certs["untrusted_key"])
+    )
+    with impostor, jupyter_server(
+        tmp_path, f"--OpenDataLab.portal_url={impostor.url}", f"--OpenDataLab.ca_file={certs['ca']}"
+    ) as port:
+        started = time.time()
+        status, content_type, body = get(port, f"{ROUTE}/5200")
+        elapsed = time.time() - started
+    assert status == 502
+    assert content_type.startswith("application/json")
+    error = json.loads(body)["error"]
+    host = impostor.url.split("//", 1)[1]
+    assert f"certificate problem: the https certificate of the portal at {host} was not accepted" in error
+    assert "OpenDataLab.ca_file" in error
+    assert elapsed < 10  # the default timeout is 20 s: the refusal is not a wait
+    assert impostor.requests == []
+
+
+def test_the_ca_file_defaults_to_the_environment_variable_the_helpers_read(certs):
+    code = (
+        "from opendata_lab.portal_route import OpenDataLab\n"
+        "c = OpenDataLab()\n"
+        "print(c.ca_file)\n"
+        "assert c.ssl_context() is not None\n"
+    )
+    env = dict(os.environ, OPENDATA_LAB_CA_FILE=str(certs["ca"]))
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(certs["ca"])
 
 
 def test_a_portal_url_that_is_not_http_is_rejected_at_startup(tmp_path):
