@@ -73,6 +73,24 @@ export function recidsInNotebook(model: INotebookModel): string[] {
   return [...seen];
 }
 
+/**
+ * Every identifier the notebook's code cells mention: pass it as loaderCode's `taken`, so a new
+ * loader cell binds fresh names instead of rebinding a variable an earlier cell defined or uses.
+ * A superset of the names bound (no parsing, so it is the same for TypeScript and Python).
+ */
+export function namesInNotebook(model: INotebookModel): Set<string> {
+  const names = new Set<string>();
+  for (const cell of model.sharedModel.cells) {
+    if (cell.cell_type !== 'code') {
+      continue;
+    }
+    for (const name of cell.getSource().match(/[A-Za-z_$][\w$]*/g) ?? []) {
+      names.add(name);
+    }
+  }
+  return names;
+}
+
 /** One bibliography of several records: entries one after another; CSL-JSON as one array. */
 export function bibliography(records: CitableRecord[], format: CitationFormat): string {
   if (format === 'csl-json') {

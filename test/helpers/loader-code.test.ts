@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as ts from '@tslab/typescript-for-tslab';
 import {
   BUNDLED_SAMPLES,
+  loadedSummary,
   loaderCode,
   loaderLanguageOf,
   pythonString,
@@ -13,6 +14,7 @@ import {
   type LoaderCell,
   type LoaderRecord
 } from '../../kernel-helpers/src/core';
+import { readCSV } from '../../kernel-helpers/src/node/csv';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
 
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
@@ -87,11 +89,13 @@ describe('loaderCode picks the file and reader', () => {
 
   it('reads ROOT samples with uproot and the helpers', () => {
     const py = loaderCode({ recid: 1 }, { language: 'python', file: 'Zmumu.root' });
-    expect(py.source).toContain('uproot.open(data_path("events", "Zmumu.root"))');
-    expect(py.source).toContain('tree = file["events"]');
-    expect(py.source).toContain('tree.num_entries');
+    expect(py.source).toContain('file_zmumu = uproot.open(data_path("events", "Zmumu.root"))');
+    expect(py.source).toContain('tree_zmumu = file_zmumu["events"]');
+    expect(py.source).toContain('events_zmumu = tree_zmumu.arrays()');
     const tsCell = loaderCode({ recid: 1 }, { language: 'typescript', file: 'Zmumu.root' });
-    expect(tsCell.source).toContain('od.openROOT(od.dataPath("events", "Zmumu.root"))');
+    expect(tsCell.source).toContain(
+      'const file_zmumu = await od.openROOT(od.dataPath("events", "Zmumu.root"))'
+    );
   });
 
   it('a record without a loadable file gets a metadata loader; unknown formats and recids are refused', () => {
@@ -176,7 +180,7 @@ tree = ast.parse(sys.stdin.read())
 kinds = [type(n).__name__ for n in ast.walk(tree)]
 strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 record = next(ast.literal_eval(n.value) for n in tree.body
-              if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "record")
+              if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "").startswith("record_"))
 print(json.dumps({"kinds": kinds, "strings": strings, "record": record}))
 `;
   // Lone surrogates cannot cross as UTF-8: Python reports them through json's \\u escapes.
@@ -220,8 +224,8 @@ describe('record fields enter the code only as string literals', () => {
 
   it('TypeScript: evaluating the record literal gives back the exact field values', () => {
     const source = loaderCode(evil, { language: 'typescript' }).source;
-    const line = source.split('\n').find(l => l.startsWith('const record = '))!;
-    const js = ts.transpileModule(`${line}\nexport default record;`, {
+    const line = source.split('\n').find(l => l.startsWith('const record_5200 = '))!;
+    const js = ts.transpileModule(`${line}\nexport default record_5200;`, {
       compilerOptions: { module: ts.ModuleKind.CommonJS }
     }).outputText;
     const exports: { default?: { recid: string; title: string; doi: string } } = {};
@@ -242,5 +246,112 @@ describe('record fields enter the code only as string literals', () => {
       expect(cell.source).not.toMatch(/[\u2028\u2029\u202e\u200b\ud800]/);
       expect(cell.source).not.toContain('\u0000');
     }
+  });
+});
+
+describe('loader variables: one set per file, never rebinding a name the notebook uses', () => {
+  const zmumuCsv = (r545.files as { uri: string }[]).find(f => f.uri.endsWith('/Zmumu.csv'))!;
+  const wenu = (r545.files as { uri: string }[]).find(f => f.uri.endsWith('/Wenu.csv'))!;
+
+  it('names the variables after the file (and the record), in both languages', () => {
+    const ts4mu = loaderCode(r5200, { language: 'typescript' }).source;
+    expect(ts4mu).toContain('const record_5200 = {');
+    expect(ts4mu).toContain('const table_4mu_2012 = od.readCSV(');
+    const tsWenu = loaderCode(r545, { language: 'typescript', file: wenu.uri }).source;
+    expect(tsWenu).toContain('const download_wenu = await od.downloadFile(');
+    expect(tsWenu).toContain('const table_wenu = od.readCSV(download_wenu.path);');
+    const pyWenu = loaderCode(r545, { language: 'python', file: wenu.uri }).source;
+    expect(pyWenu).toContain('table_wenu = pd.read_csv("https://opendata.cern.ch/eos/');
+    const meta = loaderCode({ recid: '5500' }, { language: 'python' }).source;
+    expect(meta).toContain('metadata_5500 = json.load(answer)["metadata"]');
+  });
+
+  it('numbers them when the notebook already uses one of its names', () => {
+    const first = loaderCode(r545, { language: 'typescript', file: zmumuCsv.uri });
+    expect(first.source).toContain('const table_zmumu = ');
+    // The bundled Zmumu.csv (another file, same stem) must not take table_zmumu again.
+    const taken = new Set(['od', 'record_545', 'table_zmumu', 'console', 'log']);
+    const second = loaderCode({ recid: 1 }, { language: 'typescript', file: 'Zmumu.csv', taken });
+    expect(second.source).toContain('const record_1_2 = ');
+    expect(second.source).toContain('const table_zmumu_2 = od.readCSV(');
+    expect(second.source).not.toMatch(/const (table_zmumu|record_1) =/);
+    const third = loaderCode(
+      { recid: 1 },
+      { language: 'python', file: 'Zmumu.csv', taken: new Set([...taken, 'table_zmumu_2']) }
+    );
+    expect(third.source).toContain('table_zmumu_3 = pd.read_csv(');
+    // Names that are not the cell's own (imports, other records) do not matter.
+    const free = loaderCode(r5200, { language: 'python', taken: new Set(['pd', 'np', 'table']) });
+    expect(free.source).toContain('table_4mu_2012 = pd.read_csv(');
+  });
+
+  it('a hostile file name gives an ASCII identifier and stays a string literal where it is shown', () => {
+    const uri = `root://eospublic.cern.ch//eos/opendata/x/${encodeURIComponent('a')}"; process.exit(5); \`\${x}\u2028 ü-1.csv`;
+    const hostile = { ...r5200, files: [{ uri }] };
+    const tsCell = loaderCode(hostile, { language: 'typescript', file: uri });
+    const declared = tsCell.source.match(/^const (\w+) = od\.readCSV/m)![1];
+    expect(declared).toMatch(/^table_[a-z0-9_]+$/);
+    expect(declared).toBe('table_a_process_exit_5_x_1');
+    const shape = typescriptShape(tsCell.source);
+    expect(shape.errors).toEqual([]);
+    expect(shape.strings).toContain(uri.slice(uri.lastIndexOf('/') + 1));
+    expect(tsCell.source).not.toMatch(/[\u2028]/);
+    const pyCell = loaderCode(hostile, { language: 'python', file: uri });
+    const py = pythonShape(pyCell.source);
+    expect(py.strings).toContain(uri.slice(uri.lastIndexOf('/') + 1));
+    expect(py.kinds).toEqual(
+      pythonShape(loaderCode(r5200, { language: 'python', file: r5200.files![4].uri }).source).kinds
+    );
+  });
+});
+
+describe('loadedSummary: what a TypeScript loader prints after loading', () => {
+  const header = (file: string) =>
+    fs
+      .readFileSync(path.join(REPO_ROOT, 'data', 'events', file), 'utf8')
+      .split(/\r?\n/)[0]
+      .split(',');
+  const rows = (file: string) =>
+    fs
+      .readFileSync(path.join(REPO_ROOT, 'data', 'events', file), 'utf8')
+      .trim()
+      .split('\n').length - 1;
+
+  it('rows, every column with its type, and a histogram of the mass column M', () => {
+    const table = readCSV(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'));
+    const text = loadedSummary(table, 'table_4mu_2012', { from: '4mu_2012.csv' });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(
+      `${rows('4mu_2012.csv')} rows × ${header('4mu_2012.csv').length} columns in table_4mu_2012 (from 4mu_2012.csv):`
+    );
+    const listed = lines[1].trim().split(', ');
+    expect(listed.map(c => c.split(' ')[0])).toEqual(header('4mu_2012.csv'));
+    expect(listed).toContain('M Float64');
+    expect(listed).toContain('Run Int32');
+    expect(lines[2]).toBe('A histogram of M, next:');
+    // The bins cover every value of M (min and max from an independent parse of the file).
+    const m = fs
+      .readFileSync(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'), 'utf8')
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map(line => Number(line.split(',').at(-1)));
+    const hint =
+      /^ {2}od\.show\(od\.histogramFigure\(new od\.Hist1D\(50, ([-\d.e]+), ([-\d.e]+)\)\.fill\(od\.numericColumn\(table_4mu_2012, "M"\)\), \{ xTitle: "M" \}\)\);$/.exec(
+        lines[3]
+      );
+    expect(hint).not.toBeNull();
+    expect(Number(hint![1])).toBeLessThanOrEqual(Math.min(...m));
+    expect(Number(hint![2])).toBeGreaterThan(Math.max(...m));
+    expect(lines).toHaveLength(4);
+  });
+
+  it('without a mass column, the first floating-point column (Zmumu_Run2011A: pt1)', () => {
+    const table = readCSV(path.join(REPO_ROOT, 'data', 'events', 'Zmumu_Run2011A.csv'));
+    const cols = header('Zmumu_Run2011A.csv');
+    expect(cols).not.toContain('M');
+    const text = loadedSummary(table, 'table_zmumu');
+    expect(text.split('\n')[2]).toBe('A histogram of pt1, next:');
+    expect(text).toContain('od.numericColumn(table_zmumu, "pt1")');
   });
 });

@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import uproot
+from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "notebooks"))
@@ -23,16 +24,19 @@ from run_notebooks import CellFailure, run_notebook  # noqa: E402
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=\"alert(2)\"> '\"`${process.exit(1)}` \\ \n \u2028 \"\"\""
 
 
-def generate(language: str, record: dict, file: str | None) -> dict:
+def generate(language: str, record: dict, file: str | None, taken: set[str] | None = None) -> dict:
     """The loader cell from the helpers' built core, exactly as the extension inserts it."""
     script = (
         "const { loaderCode } = require('./kernel-helpers/dist/core');"
         "const [record, options] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "if (options.taken) options.taken = new Set(options.taken);"
         "process.stdout.write(JSON.stringify(loaderCode(record, options)));"
     )
     options = {"language": language}
     if file:
         options["file"] = file
+    if taken is not None:
+        options["taken"] = sorted(taken)
     out = subprocess.run(["node", "-e", script], input=json.dumps([record, options]), cwd=ROOT,
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
@@ -72,17 +76,95 @@ def test_python_and_typescript_loaders_report_uproots_entry_count(tmp_path, titl
     assert counts == {"python3": expected, "tslab": expected}
 
 
+def bundled_record(recid: str) -> dict:
+    """A record from the bundled catalog (the snapshot the extension serves offline)."""
+    script = (
+        "import gzip, json, pathlib, sys\n"
+        "for shard in sorted(pathlib.Path('data/catalog/records').glob('*.json.gz')):\n"
+        "    records = json.load(gzip.open(shard))\n"
+        f"    if {recid!r} in records: print(json.dumps(records[{recid!r}])); sys.exit()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout)
+
+
 def test_python_loader_for_a_bundled_csv_of_a_record_reads_it(tmp_path):
     # Record 5200's 4mu_2012.csv is bundled; pandas must see the same rows as a plain reader.
-    record = json.loads(
-        subprocess.run(
-            [sys.executable, "-c",
-             "import gzip, json; print(json.dumps(json.load(gzip.open('data/catalog/records/16.json.gz'))['5200']))"],
-            cwd=ROOT, capture_output=True, text=True, check=True,
-        ).stdout
-    )
+    record = bundled_record("5200")
     cell = generate("python", record, None)
     assert cell["metadata"]["opendata_lab"] == {"recid": "5200", "file": "4mu_2012.csv"}
     stdout = run_cell(cell, "python3", "python", tmp_path)
     lines = (ROOT / "data" / "events" / "4mu_2012.csv").read_text().splitlines()
     assert re.search(rf"^{len(lines) - 1} rows", stdout, re.MULTILINE), stdout
+
+
+def csv_facts(name: str) -> tuple[list[str], int]:
+    """Header and row count of a bundled CSV, read as plain text."""
+    lines = (ROOT / "data" / "events" / name).read_text().splitlines()
+    return lines[0].split(","), len(lines) - 1
+
+
+def identifiers(source: str) -> set[str]:
+    """The names a cell mentions, by the extension's rule (notebook-cells.ts namesInNotebook)."""
+    return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", source))
+
+
+@pytest.mark.parametrize("language,kernel", [("typescript", "tslab"), ("python", "python3")])
+def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variables(language, kernel):
+    """Three loaders in one notebook: 5200's 4mu_2012.csv, 545's Zmumu.csv (bundled as
+    Zmumu_Run2011A.csv), 5200 again. Each prints its rows, columns with types and a histogram line
+    of a real column; that line runs; the third loader binds new names; the first table is intact."""
+    r5200, r545 = bundled_record("5200"), bundled_record("545")
+    zmumu = next(f["uri"] for f in r545["files"] if f["uri"].endswith("/Zmumu.csv"))
+    work = ROOT / "build" / "loader-notebooks"  # tslab resolves the helpers from its directory up
+    work.mkdir(parents=True, exist_ok=True)
+    manager, client = start_new_kernel(kernel_name=kernel, cwd=str(work))
+
+    def run(code: str) -> str:
+        out: list[str] = []
+        def hook(m: dict) -> None:
+            if m["msg_type"] == "stream":
+                assert m["content"]["name"] == "stdout", m["content"]["text"]
+                out.append(m["content"]["text"])
+            assert m["msg_type"] != "error", "\n".join(m["content"]["traceback"])
+        reply = client.execute_interactive(code, timeout=180, output_hook=hook)
+        assert reply["content"]["status"] == "ok", (code, "".join(out))
+        return "".join(out)
+
+    try:
+        taken: set[str] = set()
+        printed = []
+        cells = []
+        for record, file in ((r5200, None), (r545, zmumu), (r5200, None)):
+            cell = generate(language, record, file, taken)
+            taken |= identifiers(cell["source"])
+            cells.append(cell["source"])
+            printed.append(run(cell["source"]))
+
+        for text, csv, variable, column in (
+            (printed[0], "4mu_2012.csv", "table_4mu_2012", "M"),
+            (printed[1], "Zmumu_Run2011A.csv", "table_zmumu", "pt1"),  # no M: the first float
+            (printed[2], "4mu_2012.csv", "table_4mu_2012_2", "M"),
+        ):
+            header, rows = csv_facts(csv)
+            lines = text.strip().splitlines()
+            assert lines[0].startswith(f"{rows} rows × {len(header)} columns in {variable} "), text
+            listed = [item.split(" ")[0] for item in lines[1].strip().split(", ")]
+            assert listed == header, text
+            assert lines[2] == f"A histogram of {column}, next:", text
+            hint = lines[3].strip()
+            assert variable in hint and (f'"{column}"' in hint or f"'{column}'" in hint), hint
+            assert len(lines) == 4, text
+            run(hint)  # the suggested next line works as printed
+
+        # The third loader (same file as the first) bound new names; the first's are intact.
+        assert re.search(r"^(const )?table_4mu_2012_2 = ", cells[2], re.MULTILINE), cells[2]
+        assert not re.search(r"^(const )?table_4mu_2012 = ", cells[2], re.MULTILINE), cells[2]
+        count = "console.log(table_4mu_2012.numRows, table_zmumu.numRows)" if language == "typescript" \
+            else "print(len(table_4mu_2012), len(table_zmumu))"
+        assert run(count).split() == [str(csv_facts("4mu_2012.csv")[1]),
+                                      str(csv_facts("Zmumu_Run2011A.csv")[1])]
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -1,7 +1,9 @@
 // Loader cells: record (+ a chosen file) + kernel language → the source of a code cell that loads
 // it, TypeScript for tslab (the helpers) or Python for ipykernel (uproot, pandas). Record fields
 // are untrusted: they enter code only as escaped string literals, never as code or comments.
+import { DataType, type Table } from 'apache-arrow';
 import { OpenDataError } from './errors';
+import { flatNumbers } from './physics';
 import { PORTAL_URL } from './portal-catalog';
 import { fileName, toHttpUri } from './record-files';
 
@@ -47,6 +49,11 @@ export interface LoaderOptions {
   file?: string;
   /** Where `root://eospublic…` URIs and record metadata are fetched from. */
   portal?: string;
+  /**
+   * Names the notebook already uses (see the extension's namesInNotebook): the cell's variables
+   * get a numbered suffix instead of rebinding one of them.
+   */
+  taken?: ReadonlySet<string>;
 }
 
 /** The cell to insert: its source and the metadata that names the record it loads. */
@@ -145,13 +152,88 @@ export function loaderCode(record: LoaderRecord, options: LoaderOptions): Loader
   }
   const target = chooseTarget({ ...record, recid }, options);
   const fields = { recid, title: record.title ?? '', doi: record.doi ?? '' };
+  const names = loaderNames(recid, target, options.language, options.taken ?? new Set());
   const source =
     options.language === 'typescript'
-      ? typescriptLoader(fields, target, options.portal ?? PORTAL_URL)
-      : pythonLoader(fields, target, options.portal ?? PORTAL_URL);
+      ? typescriptLoader(fields, target, options.portal ?? PORTAL_URL, names)
+      : pythonLoader(fields, target, options.portal ?? PORTAL_URL, names);
   const file =
     target.kind === 'sample' ? target.sample.name : target.kind === 'remote' ? target.uri : null;
   return { language: options.language, source, metadata: { opendata_lab: { recid, file } } };
+}
+
+/** The variables a loader cell binds, by role. */
+interface Names {
+  record: string;
+  /** CSV: the table; ROOT: the file, its tree and the table read from it; metadata: the answer. */
+  table: string;
+  file: string;
+  tree: string;
+  download: string;
+  metadata: string;
+  files: string;
+}
+
+/**
+ * Variable names for one loader: the file's name (or the recid) as a suffix, so loaders of
+ * different files keep their own variables; `_2`, `_3`, … when the notebook already uses one of
+ * them. Record text never reaches these names unfiltered: only [a-z0-9_] survive.
+ */
+function loaderNames(
+  recid: string,
+  target: Target,
+  language: LoaderLanguage,
+  taken: ReadonlySet<string>
+): Names {
+  const stem =
+    target.kind === 'metadata'
+      ? recid
+      : identifierPart(
+          fileName(
+            target.kind === 'sample' ? (target.sample.portalName ?? target.sample.name) : target.uri
+          ).replace(/\.[^.]*$/, '')
+        ) || recid;
+  const tableWord = targetFormat(target) === 'root' ? 'events' : 'table';
+  for (let n = 1; ; n++) {
+    const tail = n === 1 ? '' : `_${n}`;
+    const names: Names = {
+      record: `record_${recid}${tail}`,
+      table: `${tableWord}_${stem}${tail}`,
+      file: `file_${stem}${tail}`,
+      tree: `tree_${stem}${tail}`,
+      download: `download_${stem}${tail}`,
+      metadata: `metadata_${stem}${tail}`,
+      files: `files_${stem}${tail}`
+    };
+    if (!boundNames(names, target, language).some(name => taken.has(name))) return names;
+  }
+}
+
+/** The names a cell of this kind actually binds (the others are not checked against `taken`). */
+function boundNames(names: Names, target: Target, language: LoaderLanguage): string[] {
+  if (target.kind === 'metadata') return [names.record, names.metadata, names.files];
+  const out = [names.record, names.table];
+  if (targetFormat(target) === 'root') out.push(names.file, names.tree);
+  if (target.kind === 'remote' && language === 'typescript') out.push(names.download);
+  return out;
+}
+
+function targetFormat(target: Target): Format | null {
+  return target.kind === 'sample'
+    ? target.sample.format
+    : target.kind === 'remote'
+      ? target.format
+      : null;
+}
+
+/** A file name as part of an identifier: lower-case ASCII letters, digits and single `_`. */
+function identifierPart(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40)
+    .replace(/_+$/, '');
 }
 
 interface Fields {
@@ -197,58 +279,61 @@ export function pythonString(value: string): string {
   return out + '"';
 }
 
-function typescriptLoader(fields: Fields, target: Target, portal: string): string {
+function typescriptLoader(fields: Fields, target: Target, portal: string, names: Names): string {
   const s = typescriptString;
   const lines = [
     'import * as od from "@opendata-lab/kernel-helpers";',
     '',
-    `const record = { recid: ${s(fields.recid)}, title: ${s(fields.title)}, doi: ${s(fields.doi)} };`
+    `const ${names.record} = { recid: ${s(fields.recid)}, title: ${s(fields.title)}, doi: ${s(fields.doi)} };`
   ];
   if (target.kind === 'metadata') {
     lines.push(
-      'const metadata = await (await od.catalog()).get(record.recid);',
-      'const files = od.recordFiles(metadata);',
-      'console.log(`record ${record.recid}: ${files.files.length} files, ${files.indices.length} file indexes`);'
+      `const ${names.metadata} = await (await od.catalog()).get(${names.record}.recid);`,
+      `const ${names.files} = od.recordFiles(${names.metadata});`,
+      `console.log(\`record \${${names.record}.recid}: \${${names.files}.files.length} files, \${${names.files}.indices.length} file indexes\`);`,
+      `console.log(${s(`Next, their names: ${names.files}.files.map(f => f.uri)`)});`
     );
     return lines.join('\n');
   }
   let path: string;
+  let shown: string;
   if (target.kind === 'sample') {
     path = `od.dataPath("events", ${s(target.sample.name)})`;
+    shown = target.sample.name;
   } else {
     const item = [`uri: ${s(target.url)}`];
     if (target.size !== null) item.push(`size: ${target.size}`);
     if (target.checksum !== null) item.push(`checksum: ${s(target.checksum)}`);
     lines.push(
       '// Downloaded once into the cache (resumed, verified), then read locally.',
-      `const download = await od.downloadFile({ ${item.join(', ')} }, { portal: ${s(portal)} });`
+      `const ${names.download} = await od.downloadFile({ ${item.join(', ')} }, { portal: ${s(portal)} });`
     );
-    path = 'download.path';
+    path = `${names.download}.path`;
+    shown = fileName(target.uri);
   }
-  const format = target.kind === 'sample' ? target.sample.format : target.format;
-  if (format === 'csv') {
+  if (targetFormat(target) === 'csv') {
     lines.push(
-      `const events = od.readCSV(${path});`,
-      'console.log(`${events.numRows} rows; columns: ${events.schema.fields.map(f => f.name).join(", ")}`);'
+      `const ${names.table} = od.readCSV(${path});`,
+      `console.log(od.loadedSummary(${names.table}, ${s(names.table)}, { from: ${s(shown)} }));`
     );
   } else {
     const tree = target.kind === 'sample' ? target.sample.tree : undefined;
     lines.push(
-      `const file = await od.openROOT(${path});`,
+      `const ${names.file} = await od.openROOT(${path});`,
       tree
-        ? `const tree = await file.tree(${s(tree)});`
-        : 'const tree = await file.tree(file.treeNames[0]);',
-      'console.log(`${tree.entries} entries; branches: ${tree.branches.map(b => b.name).join(", ")}`);',
-      'const events = await tree.read();'
+        ? `const ${names.tree} = await ${names.file}.tree(${s(tree)});`
+        : `const ${names.tree} = await ${names.file}.tree(${names.file}.treeNames[0]);`,
+      `const ${names.table} = await ${names.tree}.read();`,
+      `console.log(od.loadedSummary(${names.table}, ${s(names.table)}, { from: \`tree \${${names.tree}.name} of \${${s(shown)}}\`, rows: "entries" }));`
     );
   }
   return lines.join('\n');
 }
 
-function pythonLoader(fields: Fields, target: Target, portal: string): string {
+function pythonLoader(fields: Fields, target: Target, portal: string, names: Names): string {
   const s = pythonString;
   const lines = [
-    `record = {"recid": ${s(fields.recid)}, "title": ${s(fields.title)}, "doi": ${s(fields.doi)}}`
+    `${names.record} = {"recid": ${s(fields.recid)}, "title": ${s(fields.title)}, "doi": ${s(fields.doi)}}`
   ];
   if (target.kind === 'metadata') {
     const api = `${portal.replace(/\/+$/, '')}/api/records/${fields.recid}`;
@@ -258,35 +343,136 @@ function pythonLoader(fields: Fields, target: Target, portal: string): string {
       '',
       ...lines,
       `with urllib.request.urlopen(${s(api)}) as answer:`,
-      '    metadata = json.load(answer)["metadata"]',
-      'files = metadata.get("files", [])',
-      'print(f"record {record[\'recid\']}: {len(files)} files")'
+      `    ${names.metadata} = json.load(answer)["metadata"]`,
+      `${names.files} = ${names.metadata}.get("files", [])`,
+      `print(f"record {${names.record}['recid']}: {len(${names.files})} files")`,
+      `print(${s(`Next, their names: [f['uri'] for f in ${names.files}]`)})`
     ].join('\n');
   }
-  const format = target.kind === 'sample' ? target.sample.format : target.format;
-  const imports = format === 'csv' ? ['import pandas as pd'] : ['import uproot'];
+  const format = targetFormat(target);
+  const imports =
+    format === 'csv'
+      ? ['import numpy as np', 'import pandas as pd']
+      : ['import awkward as ak', 'import numpy as np', 'import uproot'];
   let path: string;
+  let shown: string;
   if (target.kind === 'sample') {
     imports.push('from opendata_lab import data_path');
     path = `data_path("events", ${s(target.sample.name)})`;
+    shown = target.sample.name;
   } else {
     path = s(target.url);
+    shown = fileName(target.uri);
   }
+  const t = names.table;
+  // What was loaded (every column and its type), then a histogram of a real column to start from:
+  // a mass (M, mass) when there is one, else the first floating-point column, else an integer one
+  // (the same choice as loadedSummary's for TypeScript).
   if (format === 'csv') {
     lines.push(
-      `events = pd.read_csv(${path})`,
-      'print(f"{len(events)} rows; columns: {\', \'.join(events.columns)}")'
+      `${t} = pd.read_csv(${path})`,
+      `print(f"{len(${t})} rows × {${t}.shape[1]} columns in ${t} (from " + ${s(shown)} + "):")`,
+      `print("  " + ", ".join(f"{name} {dtype}" for name, dtype in ${t}.dtypes.items()))`,
+      `_numeric = [*${t}.select_dtypes("floating").columns, *${t}.select_dtypes("integer").columns]`,
+      `_column = next((c for c in _numeric if str(c).lower() in ("m", "mass")), _numeric[0] if _numeric else None)`,
+      'if _column is not None:',
+      `    print(f"A histogram of {_column}, next:\\n  counts, edges = np.histogram(${t}[{_column!r}], bins=50)")`,
+      'del _numeric, _column'
     );
   } else {
     const tree = target.kind === 'sample' ? target.sample.tree : undefined;
     lines.push(
-      `file = uproot.open(${path})`,
+      `${names.file} = uproot.open(${path})`,
       tree
-        ? `tree = file[${s(tree)}]`
-        : 'tree = file[next(k for k, c in file.classnames().items() if c == "TTree")]',
-      'print(f"{tree.num_entries} entries; branches: {\', \'.join(tree.keys())}")',
-      'events = tree.arrays()'
+        ? `${names.tree} = ${names.file}[${s(tree)}]`
+        : `${names.tree} = ${names.file}[next(k for k, c in ${names.file}.classnames().items() if c == "TTree")]`,
+      `${t} = ${names.tree}.arrays()`,
+      `print(f"{len(${t})} entries × {len(${t}.fields)} branches in ${t} (tree {${names.tree}.name} of " + ${s(shown)} + "):")`,
+      `print("  " + ", ".join(f"{name} {${names.tree}[name].typename}" for name in ${t}.fields))`,
+      `_types = {n: str(${t}[n].type).split(" * ")[-1] for n in ${t}.fields}`,
+      `_numeric = [n for n in ${t}.fields if _types[n].startswith("float")] + [n for n in ${t}.fields if _types[n].startswith(("int", "uint"))]`,
+      `_column = next((c for c in _numeric if c.lower() in ("m", "mass")), _numeric[0] if _numeric else None)`,
+      'if _column is not None:',
+      `    print(f"A histogram of {_column}, next:\\n  counts, edges = np.histogram(ak.flatten(${t}[{_column!r}], axis=None), bins=50)")`,
+      'del _types, _numeric, _column'
     );
   }
   return [...imports, '', ...lines].join('\n');
+}
+
+/** Options of loadedSummary. */
+export interface LoadedSummaryOptions {
+  /** Where the table came from, e.g. the file name or `tree events of Zmumu.root`. */
+  from?: string;
+  /** What a row is called: `rows` (default) or `entries` (a tree). */
+  rows?: string;
+  /** How many columns to list before `… and N more` (default 60). */
+  maxColumns?: number;
+}
+
+/**
+ * What a loader cell prints after loading `table` into the variable `variable`: the row count,
+ * every column with its type, and a one-line histogram of a real column (a mass, M or mass, when
+ * there is one, else the first numeric column) with bins that cover its values.
+ */
+export function loadedSummary(
+  table: Table,
+  variable: string,
+  options: LoadedSummaryOptions = {}
+): string {
+  const fields = table.schema.fields;
+  const max = options.maxColumns ?? 60;
+  const listed = fields.slice(0, max).map(f => `${printable(f.name)} ${String(f.type)}`);
+  if (fields.length > max) listed.push(`… and ${fields.length - max} more`);
+  const from = options.from === undefined ? '' : ` (from ${printable(options.from)})`;
+  const lines = [
+    `${table.numRows} ${options.rows ?? 'rows'} × ${fields.length} columns in ${variable}${from}:`,
+    `  ${listed.join(', ')}`
+  ];
+  const numeric = fields.filter(f => isNumericOrListOfNumbers(f.type));
+  const column =
+    numeric.find(f => /^(m|mass)$/i.test(f.name)) ??
+    numeric.find(f => DataType.isFloat(f.type)) ??
+    numeric[0];
+  if (column !== undefined) {
+    const [lo, hi] = niceRange(flatNumbers(table.getChild(column.name)!, column.name));
+    const name = typescriptString(column.name);
+    lines.push(
+      `A histogram of ${printable(column.name)}, next:`,
+      `  od.show(od.histogramFigure(new od.Hist1D(50, ${lo}, ${hi}).fill(od.numericColumn(${variable}, ${name})), { xTitle: ${name} }));`
+    );
+  }
+  return lines.join('\n');
+}
+
+function isNumericOrListOfNumbers(type: DataType): boolean {
+  if (DataType.isInt(type) || DataType.isFloat(type)) return true;
+  if (DataType.isList(type) || DataType.isFixedSizeList(type)) {
+    return isNumericOrListOfNumbers(type.children[0].type);
+  }
+  return false;
+}
+
+/** Round edges around the finite values: [lo, hi) with hi above the largest value. */
+function niceRange(values: Float64Array): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (!(min <= max)) return [0, 1];
+  const span = max - min;
+  if (span === 0) return [clean(min - 0.5), clean(min + 0.5)];
+  const step = 10 ** Math.floor(Math.log10(span));
+  return [clean(Math.floor(min / step) * step), clean((Math.floor(max / step) + 1) * step)];
+}
+
+const clean = (x: number): number => Number(x.toPrecision(12));
+
+/** A column name as it is printed: control and format characters as \u escapes. */
+function printable(text: string): string {
+  return text.replace(RAW_UNSAFE_ALL, ch =>
+    ch === ' ' ? ch : `\\u{${(ch.codePointAt(0) as number).toString(16)}}`
+  );
 }
