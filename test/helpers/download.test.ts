@@ -348,3 +348,24 @@ test('an https certificate from a CA nobody trusts: E_NETWORK naming the host, a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an OPENDATA_LAB_CA_FILE that cannot be read is E_USAGE naming it, before anything is fetched', async () => {
+  const server = await PortalServer.start('https');
+  addPortalFiles(server, { [pathOf('zmumu')]: real.zmumu });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-download-'));
+  const saved = process.env.OPENDATA_LAB_CA_FILE;
+  const missing = path.join(dir, 'no-such-ca.pem');
+  process.env.OPENDATA_LAB_CA_FILE = missing;
+  try {
+    const err = await failure(downloadFile(item('zmumu'), { dir, portal: server.url, ...fast }));
+    expect(err.code).toBe('E_USAGE');
+    expect(err.message).toContain(
+      `OPENDATA_LAB_CA_FILE=${missing}: cannot read the certificate file`
+    );
+    expect(server.requests).toEqual([]);
+  } finally {
+    process.env.OPENDATA_LAB_CA_FILE = saved;
+    await server.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

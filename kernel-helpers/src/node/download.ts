@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { OpenDataError } from '../core/errors';
 import { fileName, toHttpUri } from '../core/record-files';
@@ -193,6 +194,7 @@ async function downloadOne(
     const expected = total ?? declared.size;
     let received = append ? offset : 0;
     progress(received, expected);
+    const out = fs.createWriteStream(part, { flags: append ? 'a' : 'w' });
     try {
       await pipeline(
         res,
@@ -203,9 +205,12 @@ async function downloadOne(
             yield chunk;
           }
         },
-        fs.createWriteStream(part, { flags: append ? 'a' : 'w' })
+        out
       );
     } catch (err) {
+      // pipeline rejects as soon as the body fails, while a write may still be landing in the
+      // .part: wait for it, or the next attempt resumes from a size that then grows.
+      if (!out.closed) await once(out, 'close').catch(() => undefined);
       throw asNetworkError(url, err); // the .part stays: the next attempt resumes from it
     }
     if (!res.complete) throw networkError(url, `connection closed after ${received} bytes`);
