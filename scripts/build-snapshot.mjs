@@ -3,6 +3,7 @@
 //   index.json.gz      one columnar table of every record (search, facets, result rows)
 //   records/NN.json.gz the full records of the fixtures, sharded by recid % SHARDS
 //   file-indices/      the real index files that the records' index.json/index.txt entries name
+//                      (the data file names they list are searched with their records' files)
 // Output is deterministic (sorted input, gzip without a timestamp) so a rebuild changes git only
 // when the records change.
 import { createHash } from 'node:crypto';
@@ -40,6 +41,17 @@ for (const f of jsonFiles(path.join(source, 'fixtures'))) {
 for (const f of jsonFiles(path.join(source, 'skeletons'))) {
   builder.addSkeletons(readJson(path.join(source, 'skeletons', f)), f);
 }
+// The bundled file indexes' data file names are searched with their records' file names.
+const indicesDir = path.join(source, 'file-indices');
+const indexFiles = fs.existsSync(indicesDir)
+  ? fs
+      .readdirSync(indicesDir)
+      .filter(f => f !== 'INDEX.json')
+      .sort()
+  : [];
+for (const f of indexFiles.filter(f => f.endsWith('.txt'))) {
+  builder.addFileIndex(f, fs.readFileSync(path.join(indicesDir, f), 'utf8'));
+}
 const { index, shards } = builder.build();
 const { columns } = index;
 const SHARDS = index.shards;
@@ -55,12 +67,10 @@ shards.forEach((shard, i) =>
   )
 );
 
-const indicesDir = path.join(source, 'file-indices');
 const copied = [];
 if (fs.existsSync(indicesDir)) {
   fs.mkdirSync(path.join(out, 'file-indices'));
-  for (const f of fs.readdirSync(indicesDir).sort()) {
-    if (f === 'INDEX.json') continue;
+  for (const f of indexFiles) {
     fs.copyFileSync(path.join(indicesDir, f), path.join(out, 'file-indices', f));
     copied.push(f);
   }

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  CatalogIndex,
+  CatalogSearch,
   CatalogSource,
   IndexedCatalog,
   OpenDataError,
@@ -68,20 +70,31 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   throw new Error('expected an OpenDataError');
 }
 
-// Words of a record's searchable text, split and stripped independently of the helpers.
+const baseName = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
+
+// Words of a record's searchable text, split and stripped independently of the helpers: its
+// fields, its file names, and hyphenated short-word compounds of title and abstract ("di-muon"
+// is also "dimuon").
 function words(r: Rec): Set<string> {
+  const abstract = String(r.abstract?.description ?? '').replace(/<[^>]*>/g, ' ');
   const text = [
     r.title,
     r.title_additional,
     r.doi,
     r.recid,
     ...(r.keywords ?? []),
-    String(r.abstract?.description ?? '').replace(/<[^>]*>/g, ' ')
+    abstract,
+    ...(r.files ?? []).map((f: { uri: string }) => baseName(f.uri))
   ]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
-  return new Set(text.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+  const compounds = [r.title, abstract].flatMap(t =>
+    [
+      ...t.toLowerCase().matchAll(/(?<![\p{L}\p{N}])(\p{L}{1,4})-(?=(\p{L}+)(?![\p{L}\p{N}]))/gu)
+    ].map(m => m[1] + m[2])
+  );
+  return new Set([...text.split(/[^\p{L}\p{N}]+/u).filter(Boolean), ...compounds]);
 }
 
 let fixtures: IndexedCatalog;
@@ -327,5 +340,168 @@ describe('--catalog directories', () => {
     expect(() => openCatalogDir(path.join(os.tmpdir(), 'no-such-catalog-dir'))).toThrow(
       OpenDataError
     );
+  });
+});
+
+describe('best match: names, dataset paths and file names', () => {
+  const byRecid = new Map(records.map(r => [r.recid, r]));
+  const recidsOf = (hits: { recid: string }[]) => hits.map(h => h.recid);
+  const filesOf = (recid: string) =>
+    (byRecid.get(recid)!.files ?? []).map((f: { uri: string }) => baseName(f.uri));
+
+  test('file names are searched: a record is found by the name of a file it holds', async () => {
+    // Records holding a file whose name has the word "zmumu", counted from the raw records.
+    const holders = records.filter(r => words(r).has('zmumu')).map(r => r.recid);
+    expect(holders).toEqual(
+      expect.arrayContaining(['5208', '307', '545', '3821']) // Zmumu.csv, mc_147771.Zmumu.root
+    );
+    const got = await fixtures.search('Zmumu ', { size: 1000 });
+    expect(recidsOf(got.hits).sort()).toEqual(holders.sort());
+    // The record whose only file is Zmumu.csv comes before records with hundreds of files.
+    expect(filesOf(got.hits[0].recid)).toEqual(expect.arrayContaining(['Zmumu.csv']));
+    expect(filesOf(got.hits[0].recid).length).toBeLessThan(10);
+    // A full file name, typed or pasted, finds its record first.
+    expect(filesOf('5200')).toContain('4mu_2011.csv');
+    for (const q of ['4mu_2011.csv', '4mu_2011', '4mu_20']) {
+      expect({ q, first: (await fixtures.search(q)).hits[0]?.recid }).toEqual({ q, first: '5200' });
+    }
+    expect((await fixtures.search('mc_147771.Zmumu.root')).hits[0].recid).toBe('3821');
+  });
+
+  test('records with many files keep their file-name words; bundled file indexes add their names', async () => {
+    // DELPHI rawd94 (81435) lists 5,178 run files: its index entry holds their distinct words.
+    const delphi = byRecid.get('81435')!;
+    expect(delphi.files.length).toBeGreaterThan(100);
+    const index = (fixtures as IndexedCatalog).index;
+    const entry = index.columns.files![index.positionOf('81435')];
+    expect(entry).not.toContain(' ');
+    const word = baseName(delphi.files[1234].uri).split('.')[0]; // e.g. "Y13713"
+    expect(recidsOf((await fixtures.search(`${word} `)).hits)).toContain('81435');
+    // A data file named in a bundled file index (data/catalog/file-indices) finds the record
+    // whose files[] holds that index, in the bundled snapshot.
+    const dir = path.join(__dirname, '..', '..', 'data', 'catalog', 'file-indices');
+    const txt = fs.readdirSync(dir).find(f => f.endsWith('.txt'))!;
+    const holder = records.find(r =>
+      (r.files ?? []).some((f: { uri: string }) => baseName(f.uri) === txt)
+    )!;
+    const dataFile = baseName(fs.readFileSync(path.join(dir, txt), 'utf8').trim().split('\n')[0]);
+    expect(dataFile).toMatch(/\.root$/);
+    const found = await (await catalog()).search(dataFile);
+    expect(recidsOf(found.hits)).toEqual([holder.recid]);
+  });
+
+  test('a dataset path whose parts hold the query words ranks first (issue 10: it was 5th)', async () => {
+    const got = await fixtures.search('DoubleMu Run2011A', { size: 100 });
+    // Every record with both words, found independently.
+    const both = records.filter(
+      r => words(r).has('doublemu') && [...words(r)].some(w => w.startsWith('run2011a'))
+    );
+    expect(got.total).toBe(both.length);
+    const isPath = (t: string) => /^\/[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(t);
+    const pathHolds = (t: string) => {
+      const [, primary, era] = t.split('/');
+      return isPath(t) && primary === 'DoubleMu' && era.startsWith('Run2011A');
+    };
+    const flags = got.hits.map(h => pathHolds(h.title));
+    expect(flags.filter(Boolean).length).toBeGreaterThanOrEqual(2); // the AOD (17) and the RAW (47)
+    expect(flags.indexOf(false)).toBe(flags.filter(Boolean).length); // all such paths first
+    // Of the two, the AOD that other records are derived from ("derived from /DoubleMu/...").
+    expect(got.hits[0].recid).toBe('17');
+    const mentioning = records.filter(
+      r =>
+        r.recid !== '17' &&
+        `${r.title} ${r.abstract?.description ?? ''}`.includes(byRecid.get('17')!.title)
+    );
+    expect(mentioning.length).toBeGreaterThan(0);
+    const index = (fixtures as IndexedCatalog).index;
+    expect(index.columns.mentions![index.positionOf('17')]).toBe(mentioning.length);
+    expect(index.columns.mentions![index.positionOf('47')]).toBe(0);
+  });
+
+  test('an exact title first, also while its last word is typed', async () => {
+    const title = byRecid.get('47')!.title; // /DoubleMu/Run2011A-v1/RAW
+    expect((await fixtures.search(title)).hits[0].recid).toBe('47');
+    expect((await fixtures.search(title.slice(0, -1))).hits[0].recid).toBe('47');
+    const aod = byRecid.get('17')!.title;
+    expect((await fixtures.search(aod)).hits[0].recid).toBe('17');
+  });
+
+  test('a whole name before one spread over a title or continued', async () => {
+    // "MinBias_TuneZ2star_7TeV_pythia6" is the primary name of 727/728; the HFshowerLibrary and
+    // Castor samples hold the same words in a longer name.
+    const got = await fixtures.search('MinBias_TuneZ2star_7TeV_pythia6', { size: 20 });
+    const whole = (t: string) => t.split('/')[1] === 'MinBias_TuneZ2star_7TeV_pythia6';
+    expect(got.hits.filter(h => whole(h.title)).length).toBeGreaterThanOrEqual(2);
+    const flags = got.hits.map(h => whole(h.title));
+    expect(flags.indexOf(false)).toBe(flags.filter(Boolean).length);
+    // A trigger path's exact name before its longer variants (HLT_Mu17_Mu8_SameSign, ...).
+    const trig = await fixtures.search('HLT_Mu17_Mu8', { size: 3 });
+    for (const h of trig.hits) expect(h.title).toMatch(/ HLT_Mu17_Mu8( \(|$)/);
+  });
+
+  test('a DOI, bare, as a doi: label or a resolver URL, finds its record first', async () => {
+    const doi = byRecid.get('5500')!.doi;
+    for (const q of [doi, `doi:${doi}`, `doi ${doi}`, `https://doi.org/${doi}`]) {
+      expect({ q, first: (await fixtures.search(q)).hits[0]?.recid }).toEqual({ q, first: '5500' });
+    }
+  });
+
+  test('hyphenated compounds: "dimuon" finds a "di-muon" title', async () => {
+    expect(byRecid.get('5001')!.title).toContain('di-muon');
+    const got = await fixtures.search('dimuon spectrum ', { size: 50 });
+    expect(recidsOf(got.hits)).toContain('5001');
+    expect(
+      (await fixtures.search('di-muon spectrum ', { size: 50 })).hits.map(h => h.recid)
+    ).toContain('5001');
+  });
+
+  test('an index without file names or mentions (an older snapshot) still searches', async () => {
+    const cat = (await catalog()) as IndexedCatalog;
+    const { files, mentions, ...columns } = cat.index.columns;
+    expect(files).toBeDefined();
+    expect(mentions).toBeDefined();
+    const old = CatalogIndex.fromJSON({
+      format: 'opendata-lab/catalog-index',
+      version: 1,
+      shards: cat.index.shards,
+      count: cat.index.count,
+      columns
+    });
+    const engine = new CatalogSearch(old);
+    expect(engine.search('Zmumu ').total).toBe(0); // only file names hold it
+    expect(engine.search('DoubleMu Run2011A').hits.map(h => h.recid)).toContain('17');
+  });
+});
+
+describe('search quality (kernel-helpers/bench/search-quality.json)', () => {
+  interface Quality {
+    queries: { query: string; expect: string[]; reason: string }[];
+  }
+  const file = path.join(__dirname, '..', '..', 'kernel-helpers', 'bench', 'search-quality.json');
+  const { queries } = JSON.parse(fs.readFileSync(file, 'utf8')) as Quality;
+
+  test('the queries name real records, each with a reason', () => {
+    expect(queries.length).toBeGreaterThanOrEqual(30);
+    const recids = new Set(records.map(r => r.recid));
+    for (const q of queries) {
+      expect({ q: q.query, missing: q.expect.filter(id => !recids.has(id)) }).toEqual({
+        q: q.query,
+        missing: []
+      });
+      expect(q.reason.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('the expected record is in the top 3 for at least 90% of the queries (bundled snapshot)', async () => {
+    const cat = await catalog();
+    const misses: string[] = [];
+    for (const q of queries) {
+      const { hits } = await cat.search(q.query, { size: 3 });
+      if (!hits.some(h => q.expect.includes(h.recid))) {
+        misses.push(`${q.query} → ${hits.map(h => h.recid).join(', ') || 'nothing'}`);
+      }
+    }
+    const rate = (queries.length - misses.length) / queries.length;
+    expect({ rate: rate >= 0.9, misses }).toEqual({ rate: true, misses: expect.any(Array) });
   });
 });

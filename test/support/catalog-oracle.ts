@@ -14,6 +14,8 @@ export interface SnapshotColumns {
   doi: string[];
   keywords: string[][];
   abstract: string[];
+  /** File names (absent from snapshots built before file names were searched). */
+  files?: string[];
   experiment: string[][];
   year: number[][];
   date_published: string[];
@@ -49,6 +51,12 @@ export interface OracleAnswer {
 }
 
 const words = (s: string): string[] => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+// Titles and abstracts also hold their hyphenated short-word compounds as one word ("di-muon" →
+// "dimuon"): a word of 1-4 letters, a hyphen, a word of letters.
+const compounds = (s: string): string[] =>
+  [...s.toLowerCase().matchAll(/(?<![\p{L}\p{N}])(\p{L}{1,4})-(?=(\p{L}+)(?![\p{L}\p{N}]))/gu)].map(
+    m => m[1] + m[2]
+  );
 
 export function oracleSearch(c: SnapshotColumns, q: OracleQuery): OracleAnswer {
   const terms = words(q.text ?? '');
@@ -63,8 +71,11 @@ export function oracleSearch(c: SnapshotColumns, q: OracleQuery): OracleAnswer {
           c.doi[i],
           c.recid[i],
           ...c.keywords[i],
-          c.abstract[i]
-        ].flatMap(words)
+          c.abstract[i],
+          c.files?.[i] ?? ''
+        ]
+          .flatMap(words)
+          .concat(compounds(c.title[i]), compounds(c.abstract[i]))
       );
       const ok = terms.every((t, k) =>
         k === terms.length - 1 ? [...tokens].some(w => w.startsWith(t)) : tokens.has(t)

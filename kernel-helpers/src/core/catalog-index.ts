@@ -23,6 +23,14 @@ export interface CatalogColumns {
   /** 1 when the full record is in the snapshot's shards, 0 for skeleton records. */
   full: number[];
   abstract: string[];
+  /**
+   * The record's file names (basenames of `files[].uri`, distinct, space-separated); for a record
+   * with more than FILE_NAME_LIMIT files, the distinct lower-case words of its names joined by "_".
+   * Optional: an index written before file names were searched has no such column.
+   */
+  files?: string[];
+  /** How many other records name this record's dataset path in their title or abstract (optional). */
+  mentions?: number[];
 }
 
 export interface CatalogIndexData {

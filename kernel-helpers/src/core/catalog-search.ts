@@ -1,5 +1,6 @@
 // Search over a catalog index: free text (inverted index in typed arrays), the portal's facets with
 // the portal's counting rule, sort orders and pages. Built once per index; browser-safe.
+import { DATASET_PATH } from './catalog-build';
 import { assertPage } from './catalog-index';
 import type { CatalogIndex, RecordSummary } from './catalog-index';
 import { OpenDataError } from './errors';
@@ -84,18 +85,144 @@ const EVENT_BUCKETS: [number, number][] = [
 ];
 const bucketKey = ([lo, hi]: [number, number]) => `${lo}--${hi === Infinity ? '' : hi}`;
 
-// Field weights of a term hit (bit flags in the postings): title over other metadata over abstract.
+// Field weights of a term hit (bit flags in the postings): title over other metadata over file
+// names over abstract; a prefix hit (the word being typed) weighs half.
 const IN_TITLE = 1;
 const IN_META = 2; // title_additional, doi, recid, keywords
 const IN_ABSTRACT = 4;
+const IN_FILES = 8;
 const weightOf = (mask: number, exact: boolean) =>
-  (mask & IN_TITLE ? 16 : mask & IN_META ? 8 : 2) >> (exact ? 0 : 1);
+  (mask & IN_TITLE ? 16 : mask & IN_META ? 8 : mask & IN_FILES ? 6 : 2) >> (exact ? 0 : 1);
+
+// Best match ranks by tier first (see the README's catalog search section):
+const TIER_ID = 6; // the query is the record's DOI or recid
+const TIER_TITLE = 5; // the query is the whole title, word for word
+const TIER_NAMES = 4; // each of the query's names is (part of) a name in the title
+const TIER_IN_TITLE = 3; // every word in the title
+const TIER_FILES = 2; // each of the query's names is (part of) one of the record's file names
+const TIER_ANY = 1; // every word somewhere (abstract, keywords, DOI, ...)
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
+const PREFIX = -2; // Query.want: any word the last query word is a prefix of
+// A pasted DOI may come with its resolver or a "doi:" label.
+const DOI_LABEL = /^\s*(?:https?:\/\/(?:dx\.)?doi\.org\/|doi:?\s*)(?=10\.)/i;
+const DOI = /^10\.\d{4,9}\/\S+$/;
 
 /** Lower-case words and numbers of a text: how both records and queries are split. */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];
+}
+
+/**
+ * Words of a text grouped into names: words joined only by `-`, `_`, `.` or `+` form one name
+ * ("Run2011A-12Oct2013-v1", "4mu_2011.csv", "HLT_Mu17_Mu8"); spaces, `/` and other punctuation
+ * separate names, so a dataset path's parts are names. `starts[i]` is 1 where word i begins a name.
+ */
+export function tokenizeNames(text: string): { words: string[]; starts: number[] } {
+  const words: string[] = [];
+  const starts: number[] = [];
+  eachWord(text.toLowerCase(), (w, start) => {
+    words.push(w);
+    starts.push(start ? 1 : 0);
+  });
+  return { words, starts };
+}
+
+const NAME_WORD = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The hyphenated compounds of a lower-case text written as one word, so either spelling finds
+ * them: a word of one to four letters hyphenated to a word of letters ("di-muon" → "dimuon",
+ * "b-tagging", "pile-up", "four-lepton"). The parts stay words of their own.
+ */
+export function compounds(lower: string): string[] {
+  const out: string[] = [];
+  for (let i = lower.indexOf('-'); i >= 0; i = lower.indexOf('-', i + 1)) {
+    let a = i;
+    while (a > 0 && i - a <= 4 && isLetter(lower, a - 1)) a--;
+    if (a === i || i - a > 4 || (a > 0 && isWordChar(lower, a - 1))) continue;
+    let b = i + 1;
+    while (b < lower.length && isLetter(lower, b)) b++;
+    if (b === i + 1 || (b < lower.length && isWordChar(lower, b))) continue;
+    out.push(lower.slice(a, i) + lower.slice(i + 1, b));
+  }
+  return out;
+}
+
+const LETTER = /\p{L}/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+const isLetter = (s: string, i: number) => {
+  const ch = s.charCodeAt(i);
+  return ch < 128 ? (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) : LETTER.test(s[i]);
+};
+const isWordChar = (s: string, i: number) => {
+  const ch = s.charCodeAt(i);
+  return ch < 128 ? isLetter(s, i) || (ch >= 48 && ch <= 57) : WORD_CHAR.test(s[i]);
+};
+
+/** Calls `visit` with each word of a lower-case text and whether it starts a name. */
+function eachWord(lower: string, visit: (word: string, startsName: boolean) => void): void {
+  if (NON_ASCII.test(lower)) {
+    NAME_WORD.lastIndex = 0;
+    let end = -1;
+    for (let m = NAME_WORD.exec(lower); m !== null; m = NAME_WORD.exec(lower)) {
+      visit(m[0], end < 0 || !joins(lower, end, m.index));
+      end = m.index + m[0].length;
+    }
+    return;
+  }
+  // ASCII (nearly every title and file name): the same words, without the Unicode regex.
+  const length = lower.length;
+  let end = -1;
+  for (let i = 0; i < length;) {
+    if (!isAsciiWordChar(lower.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < length && isAsciiWordChar(lower.charCodeAt(j))) j++;
+    visit(lower.slice(i, j), end < 0 || !joins(lower, end, i));
+    end = j;
+    i = j;
+  }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** a-z or 0-9 (the text is lower case). */
+function isAsciiWordChar(ch: number): boolean {
+  return (ch >= 97 && ch <= 122) || (ch >= 48 && ch <= 57);
+}
+
+/** The text between two words holds only `-`, `_`, `.` or `+`: they belong to one name. */
+function joins(lower: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = lower.charCodeAt(i);
+    if (ch !== 45 && ch !== 95 && ch !== 46 && ch !== 43) return false;
+  }
+  return true;
+}
+
+/** Word ids of one text field per record, with name starts (CSR: tokens[start[i]…start[i+1]]). */
+interface Names {
+  start: Uint32Array;
+  tokens: Uint32Array;
+  starts: Uint8Array;
+}
+
+/** A query as the ranking sees it: word ids (-1: in no record), its names, the prefix word. */
+interface Query {
+  terms: string[];
+  ids: Int32Array;
+  /** What each word must be in a title or file name: its id, or PREFIX (any word it begins). */
+  want: Int32Array;
+  names: number[][];
+  prefixLast: boolean;
+  /** Records the query names exactly (its DOI or recid). */
+  exact: number[];
+  /** Per record: how many query words hit its title, and its file names. */
+  inTitle: Uint8Array;
+  inFiles: Uint8Array;
 }
 
 /** Per-record values of one facet, as ids into `keys` (CSR layout: values[offsets[i]…offsets[i+1]]). */
@@ -128,6 +255,15 @@ export class CatalogSearch {
   private readonly _recentOrder: Uint32Array;
   private readonly _recentRank: Uint32Array;
   private _titleOrder: Uint32Array | null = null;
+  // Title and file-name words in order, for whole-name matches; dataset-path titles; mentions.
+  private readonly _titleNames: Names;
+  private readonly _fileNames: Names;
+  private readonly _isPath: Uint8Array;
+  private readonly _mentions: Uint8Array;
+  // Words that the current query's last word is a prefix of: _prefixMark[id] === _stamp.
+  private _prefixMark = new Uint32Array(0);
+  private _stamp = 0;
+  private _dois: Map<string, number[]> | null = null;
 
   constructor(index: CatalogIndex) {
     this.index = index;
@@ -152,7 +288,12 @@ export class CatalogSearch {
         return b ? [bucketKey(b)] : [];
       })
     ];
-    [this._postStart, this._postDocs, this._postMask] = this._invert();
+    [this._postStart, this._postDocs, this._postMask, this._titleNames, this._fileNames] =
+      this._invert();
+    this._isPath = Uint8Array.from(c.title, t => (DATASET_PATH.test(t) ? 1 : 0));
+    this._mentions = Uint8Array.from(c.mentions ?? new Array<number>(n).fill(0), v =>
+      Math.min(255, v)
+    );
     this._recentOrder = orderBy(n, (a, b) => {
       const da = c.date_published[a];
       const db = c.date_published[b];
@@ -166,6 +307,7 @@ export class CatalogSearch {
     const page = options.page ?? 1;
     const size = options.size ?? 10;
     assertPage(page, size);
+    text = text.replace(DOI_LABEL, '');
     const terms = tokenize(text);
     const sort = options.sort ?? (terms.length ? 'bestmatch' : 'mostrecent');
     if (!SORT_ORDERS.includes(sort)) {
@@ -177,9 +319,10 @@ export class CatalogSearch {
     const n = this._n;
     // Text match: score > 0 for matching records (a record must match every term).
     let score: Uint16Array | null = null;
+    let query: Query | null = null;
     if (terms.length) {
-      const prefixLast = !/[^\p{L}\p{N}]$/u.test(text);
-      score = this._match(terms, prefixLast);
+      query = this._query(text, terms);
+      score = this._match(query);
     }
     const filters = this._filters(options);
     const facets = this._facets;
@@ -212,7 +355,7 @@ export class CatalogSearch {
       }
     }
     const start = (page - 1) * size;
-    const positions = this._sorted(hit, total, score, sort, start + size).slice(
+    const positions = this._sorted(hit, total, score, query, sort, start + size).slice(
       start,
       start + size
     );
@@ -232,24 +375,63 @@ export class CatalogSearch {
     return buckets(f, new Uint32Array(f.keys.length).fill(1)).map(b => b.key);
   }
 
-  private _match(terms: string[], prefixLast: boolean): Uint16Array {
+  /** The query's words, names, prefix word and exact-identifier records. */
+  private _query(text: string, terms: string[]): Query {
+    const prefixLast = !/[^\p{L}\p{N}]$/u.test(text);
+    const ids = Int32Array.from(terms, t => this._termIds.get(t) ?? -1);
+    const want = ids.slice();
+    if (prefixLast) want[terms.length - 1] = PREFIX;
+    const names: number[][] = [];
+    tokenizeNames(text).starts.forEach((start, i) => {
+      if (start || !names.length) names.push([i]);
+      else names[names.length - 1].push(i);
+    });
+    const exact: number[] = [];
+    const trimmed = text.trim();
+    if (DOI.test(trimmed)) exact.push(...this._doiPositions(trimmed));
+    else if (terms.length === 1 && /^\d+$/.test(terms[0])) {
+      const p = this.index.positionOf(terms[0]);
+      if (p >= 0) exact.push(p);
+    }
+    const n = this._n;
+    return {
+      terms,
+      ids,
+      want,
+      names,
+      prefixLast,
+      exact,
+      inTitle: new Uint8Array(n),
+      inFiles: new Uint8Array(n)
+    };
+  }
+
+  private _match(q: Query): Uint16Array {
+    const { terms, prefixLast } = q;
     const n = this._n;
     const score = new Uint16Array(n);
     const seen = new Uint8Array(n); // terms matched so far, per record
+    const best = new Uint8Array(n); // this term's best weight per record
+    const fields = new Uint8Array(n); // fields this term hits, per record
     for (let t = 0; t < terms.length; t++) {
       const prefix = prefixLast && t === terms.length - 1;
-      const exactId = this._termIds.get(terms[t]);
-      const ids = prefix
-        ? this._prefixIds(terms[t])
-        : Uint32Array.of(...(exactId === undefined ? [] : [exactId]));
-      const best = new Uint8Array(n); // this term's best weight per record
+      const exactId = q.ids[t];
+      let ids: Uint32Array;
+      if (prefix) {
+        ids = this._prefixIds(terms[t]);
+        this._markPrefix(ids);
+      } else ids = exactId < 0 ? new Uint32Array(0) : Uint32Array.of(exactId);
+      best.fill(0);
+      fields.fill(0);
       for (const id of ids) {
         const exact = id === exactId;
         for (let k = this._postStart[id]; k < this._postStart[id + 1]; k++) {
           const doc = this._postDocs[k];
           if (seen[doc] !== t) continue; // missed an earlier term
-          const w = weightOf(this._postMask[k], exact);
+          const mask = this._postMask[k];
+          const w = weightOf(mask, exact);
           if (w > best[doc]) best[doc] = w;
+          fields[doc] |= mask;
         }
       }
       let any = false;
@@ -257,6 +439,8 @@ export class CatalogSearch {
         if (best[doc] > 0) {
           seen[doc]++;
           score[doc] = Math.min(65535, score[doc] + best[doc]);
+          if (fields[doc] & IN_TITLE) q.inTitle[doc]++;
+          if (fields[doc] & IN_FILES) q.inFiles[doc]++;
           any = true;
         }
       }
@@ -264,6 +448,131 @@ export class CatalogSearch {
     }
     for (let doc = 0; doc < n; doc++) if (seen[doc] !== terms.length) score[doc] = 0;
     return score;
+  }
+
+  /** Marks the word ids the last query word is a prefix of, for whole-name matching. */
+  private _markPrefix(ids: Uint32Array): void {
+    if (this._prefixMark.length < this._termIds.size) {
+      this._prefixMark = new Uint32Array(this._termIds.size);
+      this._stamp = 0;
+    }
+    this._stamp = (this._stamp + 1) >>> 0 || 1;
+    for (const id of ids) this._prefixMark[id] = this._stamp;
+  }
+
+  /**
+   * The best-match rank of a hit: its tier; then how wholly the query's names match (per name:
+   * the whole name 3, its start 2, inside it 1); then a dataset-path title first; then the field
+   * weights; then mentions by other records (or, for file-name hits, fewer file-name words).
+   */
+  private _rank(doc: number, q: Query, weight: number): number {
+    let tier = TIER_ANY;
+    let phrase = 0;
+    let names = 0;
+    let path = 0;
+    let extra = this._mentions[doc];
+    const words = q.terms.length;
+    if (q.exact.includes(doc)) tier = TIER_ID;
+    else if (q.inTitle[doc] === words) {
+      if (this._isWholeTitle(doc, q)) tier = TIER_TITLE;
+      else {
+        const m = this._nameMatch(this._titleNames, doc, q);
+        if (m & 0x100) {
+          tier = TIER_NAMES;
+          phrase = (m >> 9) & 1;
+          names = m & 0xff;
+          path = this._isPath[doc];
+        } else tier = TIER_IN_TITLE;
+      }
+    } else if (q.inFiles[doc] === words) {
+      const m = this._nameMatch(this._fileNames, doc, q);
+      if (m & 0x100) {
+        tier = TIER_FILES;
+        phrase = (m >> 9) & 1;
+        names = m & 0xff;
+        const { start } = this._fileNames;
+        extra = 255 - Math.min(255, start[doc + 1] - start[doc]);
+      }
+    }
+    // Fewer title words first among equals (the record about just that).
+    const titleWords = this._titleNames.start[doc + 1] - this._titleNames.start[doc];
+    return (
+      tier * 2 ** 32 +
+      phrase * 2 ** 31 +
+      Math.min(names, 63) * 2 ** 25 +
+      path * 2 ** 24 +
+      Math.min(weight, 1023) * 2 ** 14 +
+      extra * 2 ** 6 +
+      (63 - Math.min(63, titleWords))
+    );
+  }
+
+  /** The title's words are the query's words, in order (the last one may be a prefix). */
+  private _isWholeTitle(doc: number, q: Query): boolean {
+    const { start, tokens } = this._titleNames;
+    const s = start[doc];
+    if (start[doc + 1] - s !== q.terms.length) return false;
+    for (let t = 0; t < q.terms.length; t++) {
+      const w = q.want[t];
+      const token = tokens[s + t];
+      if (w === PREFIX ? this._prefixMark[token] !== this._stamp : token !== w) return false;
+    }
+    return true;
+  }
+
+  /**
+   * How the query's names match a field: the sum of each name's best level (bits 0-7), bit 8 when
+   * every name matched, bit 9 when they match consecutive names in order (a phrase: the names
+   * "DoubleMu Run2011A" in "/DoubleMu/Run2011A-12Oct2013-v1/AOD", not in "Run2011A ... DoubleMu").
+   */
+  private _nameMatch(field: Names, doc: number, q: Query): number {
+    const { start, tokens, starts } = field;
+    const s = start[doc];
+    const e = start[doc + 1];
+    const want = q.want;
+    const mark = this._prefixMark;
+    const stamp = this._stamp;
+    let sum = 0;
+    let all = true;
+    let phrase = -1; // bit c: the names so far match at names c, c+1, ... (the first 32 names)
+    for (let i = 0; i < q.names.length; i++) {
+      const name = q.names[i];
+      const len = name.length;
+      let best = 0;
+      let at = 0; // bit c: this name matches within the field's name c
+      for (let p = s, c = -1; p + len <= e; p++) {
+        if (starts[p]) c++;
+        let k = 0;
+        for (; k < len; k++) {
+          if (k > 0 && starts[p + k]) break;
+          const w = want[name[k]];
+          const token = tokens[p + k];
+          if (w === PREFIX ? mark[token] !== stamp : token !== w) break;
+        }
+        if (k < len) continue;
+        const level = starts[p] ? (p + len === e || starts[p + len] ? 3 : 2) : 1;
+        if (level > best) best = level;
+        if (c < 32) at |= 1 << c;
+      }
+      sum += best;
+      if (best === 0) all = false;
+      phrase &= at >>> i;
+    }
+    return Math.min(sum, 255) | (all ? 0x100 : 0) | (all && phrase !== 0 ? 0x200 : 0);
+  }
+
+  private _doiPositions(doi: string): number[] {
+    if (this._dois === null) {
+      this._dois = new Map();
+      this.index.columns.doi.forEach((d, i) => {
+        if (!d) return;
+        const key = d.toLowerCase();
+        const list = this._dois!.get(key);
+        if (list) list.push(i);
+        else this._dois!.set(key, [i]);
+      });
+    }
+    return this._dois.get(doi.toLowerCase()) ?? [];
   }
 
   private _prefixIds(prefix: string): Uint32Array {
@@ -324,17 +633,20 @@ export class CatalogSearch {
     hit: Uint8Array,
     total: number,
     score: Uint16Array | null,
+    query: Query | null,
     sort: SortOrder,
     limit: number
   ): Uint32Array {
     const out = new Uint32Array(Math.min(total, limit));
-    if (sort === 'bestmatch' && score !== null) {
-      // One numeric key per hit: higher score first, then the most recent.
+    if (sort === 'bestmatch' && score !== null && query !== null) {
+      // One numeric key per hit: higher rank first, then the most recent (2^35 × n < 2^53: exact).
       const n = this._n;
       const keys = new Float64Array(total);
       let j = 0;
       for (let doc = 0; doc < n; doc++) {
-        if (hit[doc]) keys[j++] = (65535 - score[doc]) * n + this._recentRank[doc];
+        if (hit[doc]) {
+          keys[j++] = (2 ** 35 - this._rank(doc, query, score[doc])) * n + this._recentRank[doc];
+        }
       }
       keys.sort();
       for (let i = 0; i < out.length; i++) out[i] = this._recentOrder[keys[i] % n];
@@ -367,9 +679,13 @@ export class CatalogSearch {
     return this._titleOrder;
   }
 
-  /** Tokenizes every record once into CSR postings (docs ascending per term). */
-  private _invert(): [Uint32Array, Uint32Array, Uint8Array] {
+  /**
+   * Tokenizes every record once into CSR postings (docs ascending per term), keeping the words of
+   * titles and file names in order with their name starts.
+   */
+  private _invert(): [Uint32Array, Uint32Array, Uint8Array, Names, Names] {
     const c = this.index.columns;
+    const n = this._n;
     let terms = new Uint32Array(1 << 21);
     let docs = new Uint32Array(1 << 21);
     let masks = new Uint8Array(1 << 21);
@@ -379,42 +695,59 @@ export class CatalogSearch {
     let lastDoc = new Int32Array(1 << 17).fill(-1);
     let lastAt = new Uint32Array(1 << 17);
     let doc = 0;
+    const post = (w: string, mask: number): number => {
+      let id = ids.get(w);
+      if (id === undefined) {
+        ids.set(w, (id = ids.size));
+        if (id >= lastDoc.length) {
+          lastDoc = grown(lastDoc, lastDoc.length * 2).fill(-1, lastDoc.length);
+          lastAt = grown(lastAt, lastAt.length * 2);
+        }
+      }
+      if (lastDoc[id] === doc) {
+        masks[lastAt[id]] |= mask;
+      } else {
+        if (used === terms.length) {
+          terms = grown(terms, used * 2);
+          docs = grown(docs, used * 2);
+          masks = grown(masks, used * 2);
+        }
+        lastDoc[id] = doc;
+        lastAt[id] = used;
+        terms[used] = id;
+        docs[used] = doc;
+        masks[used++] = mask;
+      }
+      return id;
+    };
     const add = (text: string, mask: number) => {
       const words = text.toLowerCase().match(TOKEN);
-      if (words === null) return;
-      if (used + words.length > terms.length) {
-        const length = Math.max(terms.length * 2, used + words.length);
-        terms = grown(terms, length);
-        docs = grown(docs, length);
-        masks = grown(masks, length);
-      }
-      for (const w of words) {
-        let id = ids.get(w);
-        if (id === undefined) {
-          ids.set(w, (id = ids.size));
-          if (id >= lastDoc.length) {
-            lastDoc = grown(lastDoc, lastDoc.length * 2).fill(-1, lastDoc.length);
-            lastAt = grown(lastAt, lastAt.length * 2);
-          }
-        }
-        if (lastDoc[id] === doc) {
-          masks[lastAt[id]] |= mask;
-        } else {
-          lastDoc[id] = doc;
-          lastAt[id] = used;
-          terms[used] = id;
-          docs[used] = doc;
-          masks[used++] = mask;
-        }
-      }
+      if (words !== null) for (const w of words) post(w, mask);
     };
-    for (; doc < this._n; doc++) {
-      add(c.title[doc], IN_TITLE);
+    const addCompounds = (lower: string, mask: number) => {
+      if (lower.indexOf('-') < 0) return;
+      for (const w of compounds(lower)) post(w, mask);
+    };
+    const titles = new NamesBuilder(n);
+    const files = new NamesBuilder(n);
+    const fileColumn = c.files;
+    for (; doc < n; doc++) {
+      titles.open(doc);
+      const title = c.title[doc].toLowerCase();
+      eachWord(title, (w, startsName) => titles.push(post(w, IN_TITLE), startsName));
+      addCompounds(title, IN_TITLE);
       add(c.title_additional[doc], IN_META);
       add(c.doi[doc], IN_META);
       add(c.recid[doc], IN_META);
       for (const k of c.keywords[doc]) add(k, IN_META);
       add(c.abstract[doc], IN_ABSTRACT);
+      addCompounds(c.abstract[doc].toLowerCase(), IN_ABSTRACT);
+      files.open(doc);
+      if (fileColumn?.[doc]) {
+        eachWord(fileColumn[doc].toLowerCase(), (w, startsName) =>
+          files.push(post(w, IN_FILES), startsName)
+        );
+      }
     }
     // Counting sort by term id (stable, so each term's docs stay ascending).
     const start = new Uint32Array(ids.size + 1);
@@ -428,7 +761,42 @@ export class CatalogSearch {
       postDocs[at] = docs[k];
       postMask[at] = masks[k];
     }
-    return [start, postDocs, postMask];
+    return [start, postDocs, postMask, titles.done(), files.done()];
+  }
+}
+
+/** Collects one field's words per record, in record order, into a `Names` CSR. */
+class NamesBuilder {
+  private readonly _start: Uint32Array;
+  private _tokens = new Uint32Array(1 << 16);
+  private _starts = new Uint8Array(1 << 16);
+  private _used = 0;
+
+  constructor(n: number) {
+    this._start = new Uint32Array(n + 1);
+  }
+
+  /** Starts record `doc` (records are opened in order 0…n-1, each once). */
+  open(doc: number): void {
+    this._start[doc] = this._used;
+  }
+
+  push(id: number, startsName: boolean): void {
+    if (this._used === this._tokens.length) {
+      this._tokens = grown(this._tokens, this._used * 2);
+      this._starts = grown(this._starts, this._used * 2);
+    }
+    this._tokens[this._used] = id;
+    this._starts[this._used++] = startsName ? 1 : 0;
+  }
+
+  done(): Names {
+    this._start[this._start.length - 1] = this._used;
+    return {
+      start: this._start,
+      tokens: this._tokens.slice(0, this._used),
+      starts: this._starts.slice(0, this._used)
+    };
   }
 }
 
