@@ -146,7 +146,6 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
             widget.title.icon = openDataIcon;
             widget.title.closable = true;
             app.shell.add(widget, 'main');
-            void tracker.add(widget);
             const view = content;
             void view.showRecord(
               source.get(recid).then(loaded => {
@@ -157,6 +156,7 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
               }),
               recid
             );
+            void tracker.add(widget); // after showRecord: the tracker saves the view's recid
           }
           app.shell.activateById(widget.id);
         }
