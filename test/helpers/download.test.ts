@@ -369,3 +369,20 @@ test('an OPENDATA_LAB_CA_FILE that cannot be read is E_USAGE naming it, before a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an https URL to a port that speaks plain http: a failed TLS handshake naming the host', async () => {
+  const plain = await PortalServer.start('http');
+  addPortalFiles(plain, { [pathOf('zmumu')]: real.zmumu });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-download-'));
+  try {
+    const url = `${plain.url.replace(/^http:/, 'https:')}${pathOf('zmumu')}`;
+    const err = await failure(downloadFile(url, { dir, ...fast, retries: 0 }));
+    expect(err.code).toBe('E_NETWORK');
+    expect(err.message).toBe(
+      `${url}: TLS handshake with ${new URL(url).host} failed (wrong version number); does it serve https on this port?`
+    );
+  } finally {
+    await plain.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

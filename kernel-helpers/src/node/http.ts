@@ -127,7 +127,9 @@ function describeFailure(url: string, err: unknown): string {
     );
   }
   if (typeof e.code === 'string' && /^ERR_SSL_|^EPROTO$/.test(e.code)) {
-    return `TLS handshake with ${host} failed (${detail}); does it serve https on this port?`;
+    // OpenSSL's reason ("wrong version number") without its file and line.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(e.message)?.[1] ?? detail;
+    return `TLS handshake with ${host} failed (${reason}); does it serve https on this port?`;
   }
   return detail;
 }
