@@ -692,8 +692,8 @@ export class CatalogSearch {
     let used = 0;
     const ids = this._termIds;
     // Where a term's entry for the current record is (its posting is pushed once per record).
-    let lastDoc = new Int32Array(1 << 17).fill(-1);
-    let lastAt = new Uint32Array(1 << 17);
+    let lastDoc = new Int32Array(1 << 18).fill(-1);
+    let lastAt = new Uint32Array(1 << 18);
     let doc = 0;
     const post = (w: string, mask: number): number => {
       let id = ids.get(w);
@@ -728,8 +728,8 @@ export class CatalogSearch {
       if (lower.indexOf('-') < 0) return;
       for (const w of compounds(lower)) post(w, mask);
     };
-    const titles = new NamesBuilder(n);
-    const files = new NamesBuilder(n);
+    const titles = new NamesBuilder(n, 16); // 15.4 words per title in the snapshot
+    const files = new NamesBuilder(n, 4); // 3.2 file-name words per record
     const fileColumn = c.files;
     for (; doc < n; doc++) {
       titles.open(doc);
@@ -768,12 +768,15 @@ export class CatalogSearch {
 /** Collects one field's words per record, in record order, into a `Names` CSR. */
 class NamesBuilder {
   private readonly _start: Uint32Array;
-  private _tokens = new Uint32Array(1 << 16);
-  private _starts = new Uint8Array(1 << 16);
+  private _tokens: Uint32Array;
+  private _starts: Uint8Array;
   private _used = 0;
 
-  constructor(n: number) {
+  /** `perRecord`: the expected words per record (the arrays grow past it). */
+  constructor(n: number, perRecord: number) {
     this._start = new Uint32Array(n + 1);
+    this._tokens = new Uint32Array(Math.max(1 << 12, n * perRecord));
+    this._starts = new Uint8Array(this._tokens.length);
   }
 
   /** Starts record `doc` (records are opened in order 0…n-1, each once). */
