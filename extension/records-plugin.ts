@@ -20,6 +20,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   CITATION_FORMATS,
   loaderCode,
+  texToText,
   type CitationFormat
 } from '@opendata-lab/kernel-helpers/core';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -30,12 +31,14 @@ import {
   bibliography,
   citationMarkdown,
   insertLoaderCell,
+  namesInNotebook,
   insertMarkdownCell,
   loaderLanguageFor,
   recidsInNotebook,
   type IKernelInfo
 } from './notebook-cells';
-import { RecordView } from './record-view';
+import { bundledIndexLoader } from './bundled-file-indices';
+import { RecordView, recordTitleFrom } from './record-view';
 import { BROWSER_PLUGIN_ID, DEFAULT_SETTINGS, type IBrowserSettings } from './settings';
 import { IOpenDataBrowser, IRecordSource } from './tokens';
 
@@ -137,7 +140,11 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
               translator: translator ?? undefined,
               commands,
               filesPageSize: settings.filesPageSize,
-              latexTypesetter
+              latexTypesetter,
+              indexLoader: bundledIndexLoader,
+              portalOnline: () =>
+                source.portalStatus === null ? null : source.portalStatus === 'online',
+              recordTitle: recordTitleFrom(source.catalog)
             });
             widget = new MainAreaWidget({ content });
             widget.id = `opendata-lab-record-${recid}`;
@@ -149,7 +156,8 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
             const view = content;
             void view.showRecord(
               source.get(recid).then(loaded => {
-                const title = String(loaded.record.title ?? '');
+                // Tabs show text, not markup: TeX in titles becomes readable characters.
+                const title = texToText(String(loaded.record.title ?? ''));
                 widget!.title.label = title ? `${recid}: ${title}` : trans.__('Record %1', recid);
                 widget!.title.caption = title;
                 return loaded;
@@ -161,6 +169,9 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
           app.shell.activateById(widget.id);
         }
       });
+      // Files say whether they can be downloaded now: follow what the source learns of the portal.
+      source.portalStatusChanged.connect(() => tracker.forEach(w => w.content.refreshFileStatus()));
+
       // Record tabs come back after a reload, as notebooks do.
       void restorer?.restore(tracker, {
         command: CommandIDs.openRecord,
@@ -194,6 +205,8 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
           try {
             const { record } = await source.get(recid);
             const cell = loaderCode(record, {
+              // A second loader gets its own variable names instead of overwriting the first's.
+              taken: panel.model ? namesInNotebook(panel.model) : undefined,
               language,
               file: typeof args.file === 'string' ? args.file : undefined
             });

@@ -130,3 +130,19 @@ test('a reload brings the record tabs back', async ({ page }) => {
   await expect(page.locator('#opendata-lab-record-17 .odl-RecordView-title')).toBeVisible();
   await page.screenshot({ path: path.join(screenshots, 'first-hour-restored-tabs.png') });
 });
+
+test('a record tab names its record in readable text, not TeX', async ({ page }) => {
+  // Record 93940's title: "ATLAS $t\bar{t}$ simulation for ML-based jet flavour tagging".
+  await page.evaluate(() =>
+    (
+      window as unknown as {
+        jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
+      }
+    ).jupyterapp.commands.execute('opendata:open-record', { recid: '93940' })
+  );
+  const tab = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: '93940' });
+  await expect(tab).toContainText('simulation');
+  const label = await tab.innerText();
+  expect(label).toContain('t\u0304'); // t with a combining macron
+  expect(label).not.toMatch(/[$\\]/);
+});
