@@ -25,10 +25,28 @@ export interface TestCertificates {
 
 let made: TestCertificates | null = null;
 
-/** The certificates, made once per process into a temporary directory removed at exit. */
+const PREFIX = 'opendata-lab-tls-';
+
+/** Removes the certificate directories of processes that are gone (jest kills its workers). */
+function removeStale(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') {
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+/** The certificates, made once per process into a temporary directory (removed at exit or later). */
 export function testCertificates(): TestCertificates {
   if (made) return made;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-lab-tls-'));
+  removeStale();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
   execFileSync('sh', [path.join(__dirname, 'make-certs.sh'), dir], { stdio: 'pipe' });
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
