@@ -177,7 +177,8 @@ describe('histogramFigure', () => {
       histogramFigure(new Hist1D(50, 0, 100).fill(values.subarray(0, 100)))
     );
     const large = JSON.stringify(histogramFigure(new Hist1D(50, 0, 100).fill(values)));
-    expect(large.length).toBeLessThan(small.length + 50 * 5); // only the digits of the counts grow
+    // Only the counts grow (4,000 per bin, not 2): in y and in the hover label ("4,000").
+    expect(large.length).toBeLessThan(small.length + 50 * 8);
   });
 
   test('accepts any {edges, counts}, e.g. CLI JSON', () => {
@@ -210,20 +211,20 @@ describe('histogramsFigure', () => {
     const step = fig.data[1];
     expect(step.type).toBe('scatter');
     expect(step.line.shape).toBe('hv');
-    expect(step.x).toEqual([60, 60, 80, 85, 90, 95, 100, 120]);
+    // (60, 0), then per bin its top-left corner and top centre, then (120, 0).
+    expect(step.x).toEqual([60, 60, 70, 80, 82.5, 85, 87.5, 90, 92.5, 95, 97.5, 100, 110, 120]);
     const count = (lo: number, hi: number) => opposite.filter(x => x >= lo && x < hi).length;
-    expect(step.y).toEqual([
-      0,
+    const tops = [
       count(60, 80),
       count(80, 85),
       count(85, 90),
       count(90, 95),
       count(95, 100),
-      count(100, 120),
-      0
-    ]);
-    expect(step.text[3]).toBe(`85–90: ${count(85, 90)}`);
-    expect(fig.data[0].x).toHaveLength(12 + 2);
+      count(100, 120)
+    ];
+    expect(step.y).toEqual([0, ...tops.flatMap(c => [c, c]), 0]);
+    expect(step.customdata[5]).toBe(`85–90 GeV: ${count(85, 90)}`);
+    expect(fig.data[0].x).toHaveLength(2 * 12 + 2);
     expect(JSON.parse(JSON.stringify(fig))).toEqual(fig);
   });
 

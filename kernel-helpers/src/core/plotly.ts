@@ -12,7 +12,9 @@ export interface PlotlyBarTrace {
   width: number[];
   name?: string;
   marker?: { color?: string; line?: { width?: number; color?: string } };
-  hovertemplate?: string;
+  /** Per bin, its hover label ("60–61 GeV: 123"): see binLabels. */
+  customdata: string[];
+  hovertemplate: string;
 }
 
 /** A plain-JSON Plotly figure. Titles are objects: plotly.js 3 dropped plain-string titles. */
@@ -47,6 +49,9 @@ export function histogramFigure(
 ): PlotlyFigure {
   const { edges, counts } = h; // read once: Hist1D computes edges on each access
   const bins = counts.length;
+  if (isHistogram2D(h)) {
+    throw new OpenDataError('E_USAGE', 'histogramFigure: a 2-D histogram; use histogram2DFigure');
+  }
   if (edges.length !== bins + 1) {
     throw new OpenDataError(
       'E_FORMAT',
@@ -69,7 +74,8 @@ export function histogramFigure(
     y,
     width,
     marker: { line: { width: 0 } },
-    hovertemplate: '%{x}: %{y}<extra></extra>'
+    customdata: binLabels(edges, counts, options.xTitle),
+    hovertemplate: hoverTemplate(options.name)
   };
   if (options.name !== undefined) trace.name = options.name;
 
@@ -91,7 +97,9 @@ export interface PlotlyHeatmapTrace {
   z: number[][];
   colorscale?: string;
   name?: string;
-  hovertemplate?: string;
+  /** Per cell, laid out as z, its hover label ("x 0.5–1, y 2–2.5: 17"): see binLabels2D. */
+  customdata: string[][];
+  hovertemplate: string;
 }
 
 /** A Plotly figure of a 2-D histogram. */
@@ -101,25 +109,96 @@ export interface PlotlyHeatmapFigure {
 }
 
 /**
- * A Plotly heatmap of a 2-D histogram (in-range cells; bin edges as the axes, so variable bins
- * draw at their true widths). Its size depends on the bins only.
+ * A 2-D histogram as JSON: `hist2d --json`'s {xedges, yedges, counts} or a stored ROOT TH2's
+ * {edges, y_edges, counts}; counts[ix][iy] in both (numpy.histogram2d's layout).
+ */
+export type Histogram2DLike =
+  | {
+      readonly xedges: ArrayLike<number>;
+      readonly yedges: ArrayLike<number>;
+      readonly counts: ArrayLike<ArrayLike<number>>;
+    }
+  | {
+      readonly edges: ArrayLike<number>;
+      readonly y_edges: ArrayLike<number>;
+      readonly counts: ArrayLike<ArrayLike<number>>;
+    };
+
+/** True for a 2-D histogram shape histogram2DFigure takes (a Hist2D, its JSON, a stored TH2). */
+export function isHistogram2D(value: unknown): value is Hist2D | Histogram2DLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (typeof v.x === 'object' && typeof v.y === 'object' && v.counts instanceof Float64Array) {
+    return true; // a Hist2D
+  }
+  const counts = v.counts as ArrayLike<unknown> | undefined;
+  return (
+    (('xedges' in v && 'yedges' in v) || ('edges' in v && 'y_edges' in v)) &&
+    Array.isArray(counts) &&
+    (counts.length === 0 || Array.isArray(counts[0]))
+  );
+}
+
+/** Edges and z[iy][ix] of any 2-D histogram shape, checked. */
+function grid2D(h: Hist2D | Histogram2DLike): {
+  xEdges: ArrayLike<number>;
+  yEdges: ArrayLike<number>;
+  z: number[][];
+} {
+  if (!Array.isArray(h.counts)) {
+    // a Hist2D: its counts are one Float64Array, y-major
+    const hist = h as Hist2D;
+    const nx = hist.x.bins;
+    const counts = hist.counts; // computed on each access: read once
+    const z: number[][] = [];
+    for (let iy = 0; iy < hist.y.bins; iy++) {
+      z.push(Array.from(counts.subarray(iy * nx, (iy + 1) * nx)));
+    }
+    return { xEdges: hist.x.edges, yEdges: hist.y.edges, z };
+  }
+  const json = h as Histogram2DLike;
+  const xEdges = 'xedges' in json ? json.xedges : json.edges;
+  const yEdges = 'yedges' in json ? json.yedges : json.y_edges;
+  const nx = xEdges.length - 1;
+  const ny = yEdges.length - 1;
+  if (nx < 1 || ny < 1 || json.counts.length !== nx) {
+    throw new OpenDataError(
+      'E_FORMAT',
+      `2-D histogram has ${xEdges.length} x edges and ${yEdges.length} y edges for ${json.counts.length} columns of counts`
+    );
+  }
+  const z: number[][] = Array.from({ length: ny }, () => new Array<number>(nx));
+  for (let ix = 0; ix < nx; ix++) {
+    const column = json.counts[ix];
+    if (column.length !== ny) {
+      throw new OpenDataError(
+        'E_FORMAT',
+        `2-D histogram: column ${ix} has ${column.length} counts for ${ny} y bins`
+      );
+    }
+    for (let iy = 0; iy < ny; iy++) z[iy][ix] = column[iy];
+  }
+  return { xEdges, yEdges, z };
+}
+
+/**
+ * A Plotly heatmap of a 2-D histogram (a Hist2D, its JSON or a stored ROOT TH2; in-range cells;
+ * bin edges as the axes, so variable bins draw at their true widths). Its size depends on the
+ * bins only.
  */
 export function histogram2DFigure(
-  h: Hist2D,
+  h: Hist2D | Histogram2DLike,
   options: HistogramFigureOptions = {}
 ): PlotlyHeatmapFigure {
-  const nx = h.x.bins;
-  const ny = h.y.bins;
-  const counts = h.counts;
-  const z: number[][] = [];
-  for (let iy = 0; iy < ny; iy++) z.push(Array.from(counts.subarray(iy * nx, (iy + 1) * nx)));
+  const { xEdges, yEdges, z } = grid2D(h);
   const trace: PlotlyHeatmapTrace = {
     type: 'heatmap',
-    x: Array.from(h.x.edges),
-    y: Array.from(h.y.edges),
+    x: Array.from(xEdges),
+    y: Array.from(yEdges),
     z,
     colorscale: 'Viridis',
-    hovertemplate: 'x %{x}, y %{y}: %{z}<extra></extra>'
+    customdata: binLabels2D(xEdges, yEdges, z, options.xTitle, options.yTitle),
+    hovertemplate: hoverTemplate(options.name)
   };
   if (options.name !== undefined) trace.name = options.name;
   const layout: PlotlyLayout = {
@@ -139,8 +218,8 @@ export interface PlotlyStepTrace {
   y: number[];
   name: string;
   line: { shape: 'hv'; width: number };
-  /** Per point, the bin it draws ("60–61: 12"), for the hover label. */
-  text: string[];
+  /** Per point, the hover label of the bin it draws ("60–61 GeV: 12"): see binLabels. */
+  customdata: string[];
   hovertemplate: string;
 }
 
@@ -177,19 +256,22 @@ export function histogramsFigure(
         `histogramsFigure: "${name}" has ${edges.length} edges for ${bins} bins`
       );
     }
-    // (e0, 0), (e_k, c_k) for each bin, (e_bins, 0): with shape 'hv' each point's level runs on to
-    // the next point's x, so this draws the bins' tops and the two outer sides.
+    // (e0, 0), then per bin its top-left corner (e_k, c_k) and top centre (m_k, c_k), then
+    // (e_bins, 0): with shape 'hv' each point's level runs on to the next point's x, so this draws
+    // the bins' tops and the two outer sides. The centres draw nothing; they are there so that
+    // the point nearest the pointer (Plotly's hover) over a bin's top is one of that bin's.
+    const labels = binLabels(edges, counts, options.xTitle);
     const x = [edges[0]];
     const y = [0];
-    const text = [binLabel(edges[0], edges[1], counts[0])];
+    const customdata = [labels[0]];
     for (let k = 0; k < bins; k++) {
-      x.push(edges[k]);
-      y.push(counts[k]);
-      text.push(binLabel(edges[k], edges[k + 1], counts[k]));
+      x.push(edges[k], (edges[k] + edges[k + 1]) / 2);
+      y.push(counts[k], counts[k]);
+      customdata.push(labels[k], labels[k]);
     }
     x.push(edges[bins]);
     y.push(0);
-    text.push(text[bins]);
+    customdata.push(labels[bins - 1]);
     return {
       type: 'scatter',
       mode: 'lines',
@@ -197,8 +279,8 @@ export function histogramsFigure(
       y,
       name,
       line: { shape: 'hv', width: 2 },
-      text,
-      hovertemplate: '%{text}<extra>%{fullData.name}</extra>'
+      customdata,
+      hovertemplate: hoverTemplate(name)
     };
   });
   const layout: PlotlyLayout = {
@@ -210,9 +292,100 @@ export function histogramsFigure(
   return { data, layout };
 }
 
-/** "60–61: 12", edges to six significant digits (no binary-fraction tails). */
-function binLabel(lo: number, hi: number, count: number): string {
-  return `${Number(lo.toPrecision(6))}–${Number(hi.toPrecision(6))}: ${count}`;
+// Hover labels, one way for every figure kind: the bin's range (with the axis unit when its title
+// ends in one, "M [GeV]") and its content, "60–61 GeV: 123", "η₁ −2.4–−2.2, η₂ 0–0.2: 17".
+// Written into customdata as text, so the label is the same wherever the figure is drawn (and
+// whatever the y axis scale); Plotly's pseudo-HTML is escaped in the parts that come from titles.
+
+/** The hover template of every histogram trace: the label, and the trace's name when it has one. */
+function hoverTemplate(name: string | undefined): string {
+  return name === undefined
+    ? '%{customdata}<extra></extra>'
+    : '%{customdata}<extra>%{fullData.name}</extra>';
+}
+
+/** Per bin of a 1-D histogram, "lo–hi unit: content". */
+export function binLabels(
+  edges: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  xTitle?: string
+): string[] {
+  const { unit } = splitTitle(xTitle, 'x');
+  const e = formatEdges(edges);
+  return Array.from(counts, (c, i) => `${e[i]}–${e[i + 1]}${unit}: ${formatContent(c)}`);
+}
+
+/** Per cell of a 2-D histogram, laid out as z[iy][ix]: "x lo–hi, y lo–hi: content". */
+export function binLabels2D(
+  xEdges: ArrayLike<number>,
+  yEdges: ArrayLike<number>,
+  z: ArrayLike<ArrayLike<number>>,
+  xTitle?: string,
+  yTitle?: string
+): string[][] {
+  const xAxis = splitTitle(xTitle, 'x');
+  const yAxis = splitTitle(yTitle, 'y');
+  const ex = formatEdges(xEdges);
+  const ey = formatEdges(yEdges);
+  return Array.from(z, (row, iy) => {
+    const yPart = `${yAxis.name} ${ey[iy]}–${ey[iy + 1]}${yAxis.unit}`;
+    return Array.from(
+      row,
+      (c, ix) => `${xAxis.name} ${ex[ix]}–${ex[ix + 1]}${xAxis.unit}, ${yPart}: ${formatContent(c)}`
+    );
+  });
+}
+
+/** An axis title's quantity and unit: "M(μμ) [GeV]" → "M(μμ)", " GeV"; none → the fallback. */
+function splitTitle(title: string | undefined, fallback: string): { name: string; unit: string } {
+  const text = (title ?? '').trim();
+  const m = /^(.*?)\s*\[([^\]]+)\]$/.exec(text);
+  const name = (m ? m[1] : text) || fallback;
+  return { name: escapePseudoHtml(name), unit: m ? ` ${escapePseudoHtml(m[2].trim())}` : '' };
+}
+
+/** Plotly reads tags (<b>, <a href>) and entities in hover text: show a title's as written. */
+function escapePseudoHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const MINUS = '\u2212';
+
+/**
+ * An axis's edges as text: six significant digits (no binary-fraction tails such as
+ * 2.1999999999999997), then one number of decimals for the whole axis so that neighbouring
+ * labels read alike ("0.5–1.0", not "0.5–1"). Edges within rounding of zero are 0.
+ */
+function formatEdges(edges: ArrayLike<number>): string[] {
+  let span = 0;
+  for (let i = 0; i < edges.length; i++) span = Math.max(span, Math.abs(edges[i]));
+  const rounded = Array.from(edges, e =>
+    Math.abs(e) <= span * 1e-12 ? 0 : Number(e.toPrecision(6))
+  );
+  let decimals = 0;
+  let plain = true;
+  for (const r of rounded) {
+    const text = String(Math.abs(r));
+    if (text.includes('e')) plain = false;
+    const point = text.indexOf('.');
+    if (point >= 0) decimals = Math.max(decimals, text.length - point - 1);
+  }
+  return rounded.map(r => signed(plain ? r.toFixed(decimals) : String(r)));
+}
+
+/** A bin content: integers grouped by thousands ("12,345"), others to six significant digits. */
+function formatContent(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const text = String(Number.isInteger(value) ? value : Number(value.toPrecision(6)));
+  if (text.includes('e')) return signed(text);
+  const [whole, fraction] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return signed(fraction === undefined ? grouped : `${grouped}.${fraction}`);
+}
+
+/** A real minus sign: "−2.4–−2.2" reads better than "-2.4–-2.2". */
+function signed(text: string): string {
+  return text.startsWith('-') ? MINUS + text.slice(1) : text;
 }
 
 /** Any Plotly figure (e.g. hand-made scatter traces), as far as the helpers need to know. */

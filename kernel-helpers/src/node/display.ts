@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { OpenDataError } from '../core/errors';
-import { HistogramLike } from '../core/histogram';
-import { PLOTLY_MIME, PlotlyFigureLike, histogramFigure, isPlotlyFigure } from '../core/plotly';
+import { Hist2D, HistogramLike } from '../core/histogram';
+import {
+  Histogram2DLike,
+  PLOTLY_MIME,
+  PlotlyFigureLike,
+  histogram2DFigure,
+  histogramFigure,
+  isHistogram2D,
+  isPlotlyFigure
+} from '../core/plotly';
 
 /** The part of tslab's `display` the helpers use (pass the notebook's `tslab.display`). */
 export interface RawDisplay {
@@ -9,12 +17,20 @@ export interface RawDisplay {
 }
 
 /**
- * Shows a Plotly figure, or a histogram as one, in the notebook's output: one
+ * Shows a Plotly figure, or a histogram as one (1-D as bars, 2-D as a heatmap; a Hist1D/Hist2D,
+ * their JSON or a stored ROOT histogram), in the notebook's output: one
  * `application/vnd.plotly.v1+json` output holding the figure as a JSON object.
  * `display` defaults to the running tslab kernel's own display.
  */
-export function show(what: PlotlyFigureLike | HistogramLike, display?: RawDisplay): void {
-  const figure = isPlotlyFigure(what) ? what : histogramFigure(what);
+export function show(
+  what: PlotlyFigureLike | HistogramLike | Hist2D | Histogram2DLike,
+  display?: RawDisplay
+): void {
+  const figure = isPlotlyFigure(what)
+    ? what
+    : isHistogram2D(what)
+      ? histogram2DFigure(what)
+      : histogramFigure(what);
   (display ?? kernelDisplay()).raw(PLOTLY_MIME, figure);
 }
 
