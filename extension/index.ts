@@ -2,11 +2,15 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { createBrowserPlugin } from './browser-plugin';
 import { loadBundledShard } from './bundled-shards';
 import { loadBundledSnapshot } from './bundled-snapshot';
+import { quietDebuggerRefresh } from './debugger-quiet';
 import { createRecordsPlugin } from './records-plugin';
 import { createSourcePlugin } from './source-plugin';
 
 export { CommandIDs } from './commands';
 export * from './tokens';
+
+// At module load, before JupyterLab activates any plugin (see debugger-quiet.ts).
+quietDebuggerRefresh();
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   createSourcePlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),

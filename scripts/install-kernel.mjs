@@ -17,7 +17,10 @@ const spec = {
   argv: [process.execPath, tslabBin, 'kernel', '--config-path', '{connection_file}'],
   display_name: 'TypeScript (tslab)',
   language: 'typescript',
-  metadata: { opendata_lab: { generated_by: 'scripts/install-kernel.mjs' } }
+  // tslab cannot debug: said explicitly so JupyterLab shows no debugger switch (its absence means
+  // the same). The console errors JupyterLab's debugger logged anyway are handled in
+  // extension/debugger-quiet.ts.
+  metadata: { debugger: false, opendata_lab: { generated_by: 'scripts/install-kernel.mjs' } }
 };
 fs.mkdirSync(dir, { recursive: true });
 fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
