@@ -170,3 +170,28 @@ test('record view and file list, light and dark, wide and narrow', async ({ page
   await shot(view, 'record-files-narrow-dark.png', files);
   await page.theme.setLightTheme();
 });
+
+// Needs records-plugin.ts to pass `indexLoader: bundledIndexLoader` to the RecordView (the lead's
+// wiring): then the index that ships in data/catalog/file-indices expands to its data files here.
+test.fixme("record 6003's bundled file index expands to its data files offline", async ({
+  page
+}) => {
+  const name = 'CMS_Run2012B_DoubleElectron_AOD_22Jan2013-v1_30000';
+  const listed = JSON.parse(
+    fs.readFileSync(
+      path.join(repo, 'data', 'catalog', 'file-indices', `${name}_file_index.json`),
+      'utf8'
+    )
+  ) as { uri: string }[];
+  await openRecord(page, '6003');
+  const view = page.locator('#opendata-lab-record-6003 .odl-RecordView');
+  const index = view.locator('details.odl-RecordView-index', { hasText: name });
+  await expect(index.locator('.odl-RecordView-indexNote')).toHaveText(
+    'bundled index: lists its files offline'
+  );
+  await index.locator('summary').click();
+  await expect(index.locator('td.odl-FileTable-name')).toHaveText(
+    listed.map(f => f.uri.slice(f.uri.lastIndexOf('/') + 1))
+  );
+  await shot(view, 'record-6003-bundled-index-light.png', index);
+});
