@@ -1,7 +1,6 @@
+import { PLOTLY_MIME } from '@opendata-lab/kernel-helpers/core';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { PLOTLY_MIME_TYPE, PlotlyRenderer } from './plotly-renderer';
-
-export { PLOTLY_MIME_TYPE };
+import { PlotlyRenderer } from './plotly-renderer';
 
 /**
  * Safe: figures are data, drawn by Plotly, so they render in untrusted notebooks too (as in
@@ -9,7 +8,7 @@ export { PLOTLY_MIME_TYPE };
  */
 export const rendererFactory: IRenderMime.IRendererFactory = {
   safe: true,
-  mimeTypes: [PLOTLY_MIME_TYPE],
+  mimeTypes: [PLOTLY_MIME],
   defaultRank: 0,
   createRenderer: options => new PlotlyRenderer(options)
 };
@@ -17,7 +16,7 @@ export const rendererFactory: IRenderMime.IRendererFactory = {
 const extension: IRenderMime.IExtension = {
   id: 'opendata-lab:plotly',
   description:
-    'Renders Plotly figures (application/vnd.plotly.v1+json) without a CDN, in trusted and untrusted notebooks.',
+    'Renders Plotly figures (application/vnd.plotly.v1+json) without a CDN, in trusted and untrusted notebooks, in the colours of the JupyterLab theme.',
   rendererFactory,
   rank: 0,
   dataType: 'json'

@@ -8,5 +8,11 @@ declare module 'plotly.js-cartesian-dist-min' {
     config?: object
   ): Promise<HTMLElement>;
   export function purge(root: HTMLElement): void;
+  export function relayout(root: HTMLElement, update: object): Promise<HTMLElement>;
+  export function restyle(
+    root: HTMLElement,
+    update: object,
+    traces?: number[]
+  ): Promise<HTMLElement>;
   export const Plots: { resize(root: HTMLElement): Promise<void> };
 }
