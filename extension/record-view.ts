@@ -187,7 +187,10 @@ export class RecordView extends Widget {
     if (event.shiftKey || event.altKey) {
       return;
     }
-    const link = recordLink(anchor.getAttribute('href') ?? '');
+    // Pages (the landing page too, though it is /record/N) are marked external: they stay pages.
+    const link = anchor.classList.contains('odl-mod-external')
+      ? null
+      : recordLink(anchor.getAttribute('href') ?? '');
     if (link?.kind === 'record') {
       event.preventDefault();
       void commands.execute(CommandIDs.openRecord, { recid: link.recid });

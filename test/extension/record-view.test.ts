@@ -116,6 +116,20 @@ describe('RecordView', () => {
     expect(node.querySelector('[role="toolbar"]')!.querySelectorAll('button')).toHaveLength(4);
   });
 
+  it("opens the landing page on the portal, not as this record's view again", () => {
+    const { executed, commands } = fakeCommands();
+    const view = render(shardRecord(5200), { commands });
+    const landing = Array.from(view.node.querySelectorAll('a')).find(
+      a => a.textContent === 'https://opendata.cern.ch/record/5200'
+    )!;
+    expect(landing.target).toBe('_blank');
+    expect(landing.rel).toBe('noopener noreferrer');
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    landing.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(false);
+    expect(executed).toEqual([]);
+  });
+
   describe('links', () => {
     it("keeps the links that record 17's abstract leads into, named by the linked record's title", async () => {
       const record = shardRecord(17);
