@@ -77,3 +77,20 @@ describe('a truncated ROOT file', () => {
     }
   );
 });
+
+test('a relative path that names no file says where it was looked for, for CSV and ROOT alike', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-rel-'));
+  try {
+    for (const [args, name] of [
+      [['read', 'events/nope.csv', '--columns', 'M'], 'events/nope.csv'],
+      [['read', 'nope.root', '--tree', 'events', '--branches', 'M'], 'nope.root']
+    ] as const) {
+      const r = spawnSync(process.execPath, [LAUNCHER, ...args], { cwd: tmp, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`${name}: `);
+      expect(r.stderr).toContain(`no such file (relative to ${fs.realpathSync(tmp)})`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { ByteSource } from '../core/byte-source';
 import { OpenDataError } from '../core/errors';
+import { fileErrorReason } from './read-file';
 
 /** Random access to a local file through one open handle. */
 export class FileByteSource implements ByteSource {
@@ -14,7 +15,7 @@ export class FileByteSource implements ByteSource {
       const code = (err as NodeJS.ErrnoException).code;
       throw new OpenDataError(
         code === 'ENOENT' ? 'E_NOT_FOUND' : 'E_FORMAT',
-        `${file}: cannot open (${code === 'ENOENT' ? 'no such file' : (err as Error).message})`,
+        `${file}: cannot open: ${fileErrorReason(file, err)}`,
         { cause: err }
       );
     });

@@ -4,6 +4,7 @@ import { Table } from 'apache-arrow';
 import { OpenDataError } from '../core/errors';
 import { readArrowFile } from './arrow-ipc';
 import { ReadCSVOptions, readCSV } from './csv';
+import { relativeTo } from './read-file';
 
 /** The columnar file formats read into Arrow tables (ROOT has its own reader). */
 export type TableFileFormat = 'csv' | 'arrow';
@@ -50,9 +51,7 @@ export function tableFileFormat(file: string): TableFileFormat | null {
 /** Reads a .csv, .arrow/.feather (Arrow IPC file) or .arrows (Arrow IPC stream) file into a table. */
 export function readTableFile(file: string, options: ReadCSVOptions = {}): Table {
   if (!fs.existsSync(file)) {
-    // A notebook's relative paths start from its kernel's directory, which users rarely know.
-    const where = path.isAbsolute(file) ? '' : ` (relative to ${process.cwd()})`;
-    throw new OpenDataError('E_NOT_FOUND', `${file}: no such file${where}`);
+    throw new OpenDataError('E_NOT_FOUND', `${file}: no such file${relativeTo(file)}`);
   }
   const format = tableFileFormat(file);
   if (format === 'csv') return readCSV(file, options);
