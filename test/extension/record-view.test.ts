@@ -457,6 +457,36 @@ describe('RecordView', () => {
     expect((window as { __pwned?: unknown }).__pwned).toBeUndefined();
   });
 
+  it('renders fields of the wrong type (hostile or malformed answers) without failing', () => {
+    const record = {
+      recid: '990111',
+      title: { not: 'a string' },
+      experiment: 'CMS',
+      type: { primary: 5, secondary: 'Collision' },
+      date_created: '2011',
+      date_published: ['2016'],
+      run_period: null,
+      authors: 'Someone',
+      collaboration: null,
+      abstract: { description: 42, links: 'not a list' },
+      usage: { links: [null, 5, { recid: 'abc' }, { url: 'javascript:alert(1)' }, { recid: 7 }] },
+      distribution: { formats: 'root', number_files: '12' },
+      license: null,
+      files: 'none'
+    } as unknown as CatalogRecord;
+    const view = render(record);
+    expect(view.node.querySelector('.odl-RecordView-title')!.textContent).toBe('Record 990111');
+    expect(view.node.querySelector('.odl-RecordView-meta')!.textContent).toContain('CMS');
+    const dates = view.node.querySelector('.odl-RecordView-dates')!.textContent;
+    expect(dates).toBe('Collected2011');
+    // Only the numeric recid became a link.
+    expect(
+      Array.from(view.node.querySelectorAll('.odl-RecordView-links a')).map(a =>
+        a.getAttribute('href')
+      )
+    ).toEqual(['https://opendata.cern.ch/record/7']);
+  });
+
   it('folds long author lists', () => {
     const real = shardRecord(5200);
     const authors = Array.from({ length: 3308 }, (_, i) => ({ name: `Author${i}, A.` }));
