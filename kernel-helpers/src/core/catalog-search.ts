@@ -95,7 +95,7 @@ const weightOf = (mask: number, exact: boolean) =>
   (mask & IN_TITLE ? 16 : mask & IN_META ? 8 : mask & IN_FILES ? 6 : 2) >> (exact ? 0 : 1);
 
 // Best match ranks by tier first (see the README's catalog search section):
-const TIER_ID = 6; // the query is the record's DOI or recid
+const TIER_ID = 6; // the query is the record's DOI
 const TIER_TITLE = 5; // the query is the whole title, word for word
 const TIER_NAMES = 4; // each of the query's names is (part of) a name in the title
 const TIER_IN_TITLE = 3; // every word in the title
@@ -218,7 +218,7 @@ interface Query {
   want: Int32Array;
   names: number[][];
   prefixLast: boolean;
-  /** Records the query names exactly (its DOI or recid). */
+  /** Records the query names exactly (by DOI). */
   exact: number[];
   /** Per record: how many query words hit its title, and its file names. */
   inTitle: Uint8Array;
@@ -375,7 +375,7 @@ export class CatalogSearch {
     return buckets(f, new Uint32Array(f.keys.length).fill(1)).map(b => b.key);
   }
 
-  /** The query's words, names, prefix word and exact-identifier records. */
+  /** The query's words, names, prefix word and the records it names by DOI. */
   private _query(text: string, terms: string[]): Query {
     const prefixLast = !/[^\p{L}\p{N}]$/u.test(text);
     const ids = Int32Array.from(terms, t => this._termIds.get(t) ?? -1);
@@ -386,13 +386,9 @@ export class CatalogSearch {
       if (start || !names.length) names.push([i]);
       else names[names.length - 1].push(i);
     });
-    const exact: number[] = [];
+    // A bare number is not taken for a recid here: "2011" is a year far more often.
     const trimmed = text.trim();
-    if (DOI.test(trimmed)) exact.push(...this._doiPositions(trimmed));
-    else if (terms.length === 1 && /^\d+$/.test(terms[0])) {
-      const p = this.index.positionOf(terms[0]);
-      if (p >= 0) exact.push(p);
-    }
+    const exact = DOI.test(trimmed) ? this._doiPositions(trimmed) : [];
     const n = this._n;
     return {
       terms,
@@ -461,9 +457,10 @@ export class CatalogSearch {
   }
 
   /**
-   * The best-match rank of a hit: its tier; then how wholly the query's names match (per name:
-   * the whole name 3, its start 2, inside it 1); then a dataset-path title first; then the field
-   * weights; then mentions by other records (or, for file-name hits, fewer file-name words).
+   * The best-match rank of a hit: its tier; then the query's names in sequence; then how wholly
+   * they match (per name: the whole name 3, its start 2, inside it 1); then a dataset-path title
+   * first; then the field weights; then mentions by other records (for file-name hits: fewer
+   * file-name words); then fewer title words. Ties go to the most recent (_sorted).
    */
   private _rank(doc: number, q: Query, weight: number): number {
     let tier = TIER_ANY;
