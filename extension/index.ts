@@ -1,5 +1,6 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { createBrowserPlugin } from './browser-plugin';
+import { bundledIndexLoader } from './bundled-file-indices';
 import { loadBundledShard } from './bundled-shards';
 import { loadBundledSnapshot } from './bundled-snapshot';
 import { quietDebuggerRefresh } from './debugger-quiet';
@@ -15,7 +16,7 @@ quietDebuggerRefresh();
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   createSourcePlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
   createBrowserPlugin(),
-  createRecordsPlugin()
+  createRecordsPlugin({ indexLoader: bundledIndexLoader })
 ];
 
 export default plugins;

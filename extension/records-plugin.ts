@@ -37,7 +37,7 @@ import {
   recidsInNotebook,
   type IKernelInfo
 } from './notebook-cells';
-import { bundledIndexLoader } from './bundled-file-indices';
+import type { IIndexLoader } from './index-loader';
 import { RecordView, recordTitleFrom } from './record-view';
 import { BROWSER_PLUGIN_ID, DEFAULT_SETTINGS, type IBrowserSettings } from './settings';
 import { IOpenDataBrowser, IRecordSource } from './tokens';
@@ -52,7 +52,9 @@ const FROM_CONTEXT_MENU = 'context-menu';
  * datasets, open on the portal. A command acts on the record its arguments name, else on the
  * row the context menu opened on, the focused row of the panel, or the record tab in front.
  */
-export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
+export function createRecordsPlugin(
+  options: { indexLoader?: IIndexLoader | null } = {}
+): JupyterFrontEndPlugin<void> {
   return {
     id: RECORDS_PLUGIN_ID,
     description:
@@ -141,7 +143,7 @@ export function createRecordsPlugin(): JupyterFrontEndPlugin<void> {
               commands,
               filesPageSize: settings.filesPageSize,
               latexTypesetter,
-              indexLoader: bundledIndexLoader,
+              indexLoader: options.indexLoader,
               portalOnline: () =>
                 source.portalStatus === null ? null : source.portalStatus === 'online',
               recordTitle: recordTitleFrom(source.catalog)

@@ -173,9 +173,7 @@ test('record view and file list, light and dark, wide and narrow', async ({ page
 
 // Needs records-plugin.ts to pass `indexLoader: bundledIndexLoader` to the RecordView (the lead's
 // wiring): then the index that ships in data/catalog/file-indices expands to its data files here.
-test.fixme("record 6003's bundled file index expands to its data files offline", async ({
-  page
-}) => {
+test("record 6003's bundled file index expands to its data files offline", async ({ page }) => {
   const name = 'CMS_Run2012B_DoubleElectron_AOD_22Jan2013-v1_30000';
   const listed = JSON.parse(
     fs.readFileSync(
