@@ -222,6 +222,18 @@ describe('record fields enter the code only as string literals', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it('TypeScript: CSV, ROOT, download and metadata loaders type-check together in one cell', () => {
+    // One source for all four: their variables must not collide (a redeclaration is an error).
+    const wenu = (r545.files as { uri: string }[]).find(f => f.uri.endsWith('/Wenu.csv'))!;
+    const sources = [
+      loaderCode(evil, { language: 'typescript' }),
+      loaderCode(r545, { language: 'typescript', file: wenu.uri }),
+      loaderCode({ recid: 1 }, { language: 'typescript', file: 'Zmumu.root' }),
+      loaderCode({ recid: '5500' }, { language: 'typescript' })
+    ].map((cell, i) => (i === 0 ? cell.source : cell.source.split('\n').slice(1).join('\n')));
+    expect(typecheck(sources.join('\n'))).toEqual([]);
+  });
+
   it('TypeScript: evaluating the record literal gives back the exact field values', () => {
     const source = loaderCode(evil, { language: 'typescript' }).source;
     const line = source.split('\n').find(l => l.startsWith('const record_5200 = '))!;
