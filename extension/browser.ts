@@ -22,7 +22,7 @@ import { VirtualList } from './virtual-list';
 export const DEFAULT_PAGE_SIZE = 20;
 
 /** Until a row is laid out; the stylesheet fixes the real height (`.odl-RecordRow`). */
-const ROW_HEIGHT = 80;
+const ROW_HEIGHT = 100;
 
 /** Which source answers the list, as the indicator shows it. */
 export type SourceState = 'snapshot' | 'connecting' | 'portal' | 'offline';
@@ -183,6 +183,7 @@ export class OpenDataBrowser extends SidePanel {
     sortLabel.appendChild(element('span', 'odl-Browser-sortText', trans.__('Sort')));
     const sort = element('select', 'jp-mod-styled odl-Browser-sort');
     sort.setAttribute('aria-label', trans.__('Sort records by'));
+    sort.title = trans.__('Sort records by');
     const orders: [SortOrder, string][] = [
       ['bestmatch', trans.__('Best match')],
       ['mostrecent', trans.__('Most recent')],

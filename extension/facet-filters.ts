@@ -5,8 +5,8 @@ import { element } from './dom';
 import { formatNumber } from './format';
 import type { SearchModel } from './search-model';
 
-/** Buckets listed before "Show more". */
-const SHOWN_BUCKETS = 8;
+/** Buckets listed before "Show more" (few: the year and file type sections stay in view). */
+export const SHOWN_BUCKETS = 5;
 
 /** The facets the panel filters by, in display order. */
 const CHECKBOX_FACETS: FacetName[] = [
@@ -276,7 +276,8 @@ export class FacetFilters extends Widget {
 
   private readonly _model: SearchModel;
   private readonly _trans: TranslationBundle;
-  // Experiment, type and year start open; the rest on demand.
-  private readonly _open = new Set<FacetName>(['experiment', 'type', 'year']);
+  // Experiment and year start open (short: every section's heading fits a narrow sidebar at the
+  // default window size); the rest on demand.
+  private readonly _open = new Set<FacetName>(['experiment', 'year']);
   private readonly _expanded = new Set<FacetName>();
 }

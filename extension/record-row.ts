@@ -1,41 +1,46 @@
-import type { RecordSummary } from '@opendata-lab/kernel-helpers/core';
+import { texToText, type RecordSummary } from '@opendata-lab/kernel-helpers/core';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { element } from './dom';
 import { formatBytes, formatCompact, formatNumber } from './format';
 
 /**
+ * The portal's DOIs are `10.7483/OPENDATA.<experiment>.<id>`: the badge shows `<experiment>.<id>`
+ * (`CMS.DBGO.GC50`), the part that differs. One record has `OOPENDATA`: the same rule covers it.
+ */
+const PORTAL_DOI = /^10\.7483\/[^./]+\.(.+)$/;
+
+/** A CMS dataset name: /primary/processed/tier. */
+const DATASET_PATH = /^\/([^/\s]+)\/([^/\s]+)\/([^/\s]+)$/;
+
+/**
  * One result row. Record fields come from the portal, so they are set as text or attribute
- * values only, never parsed as HTML.
+ * values only, never parsed as HTML. TeX in titles is shown as readable text (the record view
+ * typesets it).
  */
 export function createRecordRow(record: RecordSummary, trans: TranslationBundle): HTMLLIElement {
   const row = element('li', 'odl-RecordRow');
   row.dataset.recid = record.recid;
   // Roving tabindex: the list makes one row tabbable and moves focus with the arrow keys.
   row.tabIndex = -1;
-  row.setAttribute('aria-label', trans.__('Record %1: %2', record.recid, record.title));
+  const titleText = texToText(record.title);
+  row.setAttribute('aria-label', trans.__('Record %1: %2', record.recid, titleText));
 
-  const title = element('div', 'odl-RecordRow-title', record.title);
-  title.title = record.title;
+  const title = createTitle(titleText);
+  title.title = titleText;
   row.appendChild(title);
 
+  // First line: who and when, and the DOI (whole: it is what tells records apart).
   const meta = element('div', 'odl-RecordRow-meta');
-  const fields: [string, string][] = [
-    ['odl-RecordRow-experiment', record.experiment.join(', ')],
-    ['odl-RecordRow-type', record.type.map(formatType).join(', ')],
-    ['odl-RecordRow-year', formatYears(record.year)]
-  ];
-  for (const [className, text] of fields) {
-    if (text) {
-      meta.appendChild(element('span', className, text));
-    }
-  }
+  const experiment = record.experiment.join(', ');
+  if (experiment) meta.appendChild(element('span', 'odl-RecordRow-experiment', experiment));
+  const years = formatYears(record.year);
+  if (years) meta.appendChild(element('span', 'odl-RecordRow-year', years));
+  if (record.doi) meta.appendChild(createDoiBadge(record.doi, trans));
   row.appendChild(meta);
 
-  // Second line: DOI, size, events (each only when the record has it).
+  // Second line: size and events (each only when the record has it), then the type, which
+  // gives way when the line is full.
   const distribution = element('div', 'odl-RecordRow-meta odl-RecordRow-distribution');
-  if (record.doi) {
-    distribution.appendChild(createDoiBadge(record.doi, trans));
-  }
   if (record.size !== null && record.size > 0) {
     const size = element('span', 'odl-RecordRow-size', formatBytes(record.size));
     size.title = trans.__('Size: %1 bytes', formatNumber(record.size));
@@ -55,10 +60,53 @@ export function createRecordRow(record: RecordSummary, trans: TranslationBundle)
     );
     distribution.appendChild(events);
   }
+  const type = record.type.map(formatType).join(', ');
+  if (type) {
+    const typeNode = element('span', 'odl-RecordRow-type', type);
+    typeNode.title = type;
+    distribution.appendChild(typeNode);
+  }
   if (distribution.childElementCount) {
     row.appendChild(distribution);
   }
   return row;
+}
+
+/**
+ * The title, at most three lines. A dataset path keeps its distinctive tail in view: the primary
+ * name takes up to two lines, the last line ends with the processing version and tier
+ * (`…_v17-v1/MINIAODSIM`) and gives up the middle instead. The text content stays the whole title.
+ */
+export function createTitle(text: string): HTMLDivElement {
+  const path = splitDatasetPath(text);
+  if (!path) return element('div', 'odl-RecordRow-title', text);
+  const title = element('div', 'odl-RecordRow-title odl-mod-path');
+  const processed = element('span', 'odl-RecordRow-processed');
+  processed.append(
+    element('span', 'odl-RecordRow-processedHead', path.processedHead),
+    element('span', 'odl-RecordRow-tail', path.tail)
+  );
+  title.append(element('span', 'odl-RecordRow-primary', path.primary), processed);
+  return title;
+}
+
+/**
+ * `/P/C/T` in three parts: `/P`, the head of `/C` and the tail: the last two `-`/`_` separated
+ * pieces of C and the tier (`_ext1-v1/NANOAODSIM`), where sibling datasets differ.
+ */
+export function splitDatasetPath(
+  title: string
+): { primary: string; processedHead: string; tail: string } | null {
+  const match = DATASET_PATH.exec(title);
+  if (!match) return null;
+  const [, primary, processed, tier] = match;
+  const cut = /[-_][^-_]*[-_][^-_]*$/.exec(processed);
+  const at = cut && cut.index > 0 ? cut.index : processed.length;
+  return {
+    primary: `/${primary}`,
+    processedHead: `/${processed.slice(0, at)}`,
+    tail: `${processed.slice(at)}/${tier}`
+  };
 }
 
 /** A placeholder while a row's record is on its way (the list keeps every row the same height). */
@@ -82,9 +130,14 @@ function createDoiBadge(doi: string, trans: TranslationBundle): HTMLAnchorElemen
   badge.target = '_blank';
   badge.rel = 'noopener noreferrer';
   badge.title = trans.__('Open DOI %1', doi);
+  badge.setAttribute('aria-label', trans.__('DOI %1', doi));
+  // Every portal DOI starts alike: the badge shows what follows, the whole DOI is in the tooltip.
+  // Another DOI is shown whole, and may be cut when the line is full.
+  const short = PORTAL_DOI.exec(doi)?.[1];
+  if (!short) badge.classList.add('odl-mod-long');
   badge.append(
     element('span', 'odl-DoiBadge-label', trans.__('DOI')),
-    element('span', 'odl-DoiBadge-value', doi)
+    element('span', 'odl-DoiBadge-value', short ?? doi)
   );
   return badge;
 }

@@ -11,6 +11,17 @@ const snapshot = JSON.parse(
   zlib.gunzipSync(fs.readFileSync(path.join(repo, 'data', 'catalog', 'index.json.gz'))).toString()
 );
 
+// The most recent records carry TeX in their titles: the rows read it as text (written from the
+// TeX: `[$B^{\pm} \to J/\psi (\to \mu^{+} \mu^{-}) K^{\pm}$]CC Ntuples 4530 -- 2017 Magnet Up`).
+const B_TO_JPSI_K = '[B± → J/ψ (→ μ⁺ μ⁻) K±]CC Ntuples 4530';
+const READABLE_TITLES: Record<string, string> = {
+  '93945': B_TO_JPSI_K,
+  '93946': `${B_TO_JPSI_K} -- 2016 Magnet Down`,
+  '93947': `${B_TO_JPSI_K} -- 2016 Magnet Up`,
+  '93948': `${B_TO_JPSI_K} -- 2017 Magnet Down`,
+  '93949': `${B_TO_JPSI_K} -- 2017 Magnet Up`
+};
+
 test('the dataset browser opens from the left sidebar and lists real records', async ({ page }) => {
   await page.sidebar.openTab('opendata-lab-browser');
   const panel = page.locator('#opendata-lab-browser');
@@ -35,7 +46,7 @@ test('the dataset browser opens from the left sidebar and lists real records', a
     );
   for (const p of order.slice(0, Math.min(shown, 5))) {
     await expect(panel.locator(`[data-recid="${c.recid[p]}"] .odl-RecordRow-title`)).toHaveText(
-      c.title[p]
+      READABLE_TITLES[c.recid[p]] ?? c.title[p]
     );
   }
   await expect(panel.locator('.odl-Browser-count')).toHaveText(
