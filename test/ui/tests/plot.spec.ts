@@ -86,8 +86,9 @@ test('the tutorial notebook runs in tslab and its Plotly histogram renders as SV
 }) => {
   await runNotebook(page, tmpPath, NOTEBOOK);
 
+  // The renderer's output node holds the log toggle and Plotly's graph div.
   const plot = page.locator('.jp-NotebookPanel .jp-OutputArea-output.odl-PlotlyRenderer').first();
-  const graph = plot.locator('.js-plotly-plot');
+  const graph = page.locator('.jp-NotebookPanel .js-plotly-plot').first();
   await expect(graph).toBeVisible();
   const bars = graph.locator('svg.main-svg .barlayer .point path');
   await expect(bars.first()).toBeAttached();
@@ -100,7 +101,7 @@ test('the tutorial notebook runs in tslab and its Plotly histogram renders as SV
   // No cell wrote to stderr (tslab reports errors there).
   await expect(page.locator(STDERR)).toHaveCount(0);
 
-  await graph.screenshot({ path: path.join(artifacts, 'zmumu-mass-plot.png') });
+  await plot.screenshot({ path: path.join(artifacts, 'zmumu-mass-plot.png') });
 });
 
 test('the plot follows the JupyterLab theme, toggles a log y axis, and labels bins on hover', async ({
@@ -109,8 +110,9 @@ test('the plot follows the JupyterLab theme, toggles a log y axis, and labels bi
 }) => {
   await page.theme.setLightTheme();
   await runNotebook(page, tmpPath, NOTEBOOK);
+  // The renderer's output node holds the log toggle and Plotly's graph div.
   const plot = page.locator('.jp-NotebookPanel .jp-OutputArea-output.odl-PlotlyRenderer').first();
-  const graph = plot.locator('.js-plotly-plot');
+  const graph = page.locator('.jp-NotebookPanel .js-plotly-plot').first();
   await expect(graph.locator('.barlayer .point path').first()).toBeAttached();
   await expect(page.locator(STDERR)).toHaveCount(0);
   await plot.scrollIntoViewIfNeeded();
@@ -204,7 +206,8 @@ test('the ROOT notebook overlays two histogram outlines and draws a 2-D heatmap'
   const plots = page.locator('.jp-NotebookPanel .jp-OutputArea-output.odl-PlotlyRenderer');
   await expect(plots).toHaveCount(2);
   // The overlay: one step line and one legend entry per histogram the kernel sent.
-  const overlay = plots.nth(0).locator('.js-plotly-plot');
+  const graphs = page.locator('.jp-NotebookPanel .js-plotly-plot');
+  const overlay = graphs.nth(0);
   const traces = await overlay.evaluate(el =>
     (el as unknown as { data: { name: string }[] }).data.map(d => d.name)
   );
@@ -212,7 +215,7 @@ test('the ROOT notebook overlays two histogram outlines and draws a 2-D heatmap'
   await expect(overlay.locator('svg.main-svg .scatterlayer .trace path.js-line')).toHaveCount(2);
   await expect(overlay.locator('svg.main-svg .legend .traces')).toHaveCount(2);
   // The heatmap is drawn as an image inside the plot area; it has no log toggle (y is η).
-  const heatmap = plots.nth(1).locator('.js-plotly-plot');
+  const heatmap = graphs.nth(1);
   await expect(heatmap.locator('svg.main-svg .heatmaplayer image')).toHaveCount(1);
   await expect(plots.nth(1).getByRole('checkbox')).toBeHidden();
   await expect(page.locator(STDERR)).toHaveCount(0);
