@@ -94,3 +94,19 @@ test('a relative path that names no file says where it was looked for, for CSV a
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('a directory given as a CSV file is named as one, not as an EISDIR dump', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odl-dir-'));
+  try {
+    const csvDir = path.join(dir, 'events.csv');
+    fs.mkdirSync(csvDir);
+    expect(() => readTableFile(csvDir)).toThrow(
+      expect.objectContaining({
+        code: 'E_NOT_FOUND',
+        message: `${csvDir}: cannot read CSV file: is a directory`
+      })
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -77,7 +77,12 @@ export function readCSV(file: string, options: ReadCSVOptions = {}): Table {
     throw new OpenDataError('E_NOT_FOUND', `${file}: cannot read CSV file`);
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) {
+      // Opening a directory succeeds on Linux; only its first read would fail (EISDIR).
+      throw new OpenDataError('E_NOT_FOUND', `${file}: cannot read CSV file: is a directory`);
+    }
+    const size = stat.size;
     const parallel = threads > 1 && (options.threads !== undefined || size >= PARALLEL_MIN_BYTES);
     if (parallel) {
       const table = readInPieces(fd, file, size, delimiter, chunk, threads, minPiece);
