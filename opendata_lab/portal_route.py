@@ -24,7 +24,7 @@ from traitlets.config import Configurable
 
 ROUTE = "opendata-lab/portal/api/records"
 
-# The portal's search parameters (PORTAL.md): paging, sorting, the facet filters, and the flags.
+# The portal's search parameters (docs/portal.md): paging, sorting, the facet filters, and the flags.
 SEARCH_PARAMS = frozenset(
     {
         "q",

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds data/catalog/ from the portal's record fixtures (../shared/data/records by default):
+// Builds data/catalog/ from the portal's record fixtures (RECORDS_DIR: fixtures/, skeletons/ and
+// file-indices/, as docs/architecture.md describes):
 //   index.json.gz      one columnar table of every record (search, facets, result rows)
 //   records/NN.json.gz the full records of the fixtures, sharded by recid % SHARDS
 //   file-indices/      the real index files that the records' index.json/index.txt entries name
@@ -14,7 +15,16 @@ import zlib from 'node:zlib';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const root = path.resolve(here, '..');
-const source = path.resolve(process.argv[2] ?? path.join(root, '..', 'shared', 'data', 'records'));
+if (process.argv[2] === undefined) {
+  console.error('usage: npm run build:snapshot -- RECORDS_DIR [OUT_DIR]');
+  process.exit(2);
+}
+const source = path.resolve(process.argv[2]);
+// Without records the build would replace the bundled catalog by an empty one.
+if (!fs.existsSync(path.join(source, 'fixtures'))) {
+  console.error(`build-snapshot: ${source} has no fixtures/ directory of portal records`);
+  process.exit(1);
+}
 const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'catalog'));
 
 // The record → index conversion is the helpers' own (core/catalog-build.ts), also used by

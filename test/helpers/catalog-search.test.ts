@@ -24,7 +24,7 @@ const records: Rec[] = fs
   .filter(f => f.endsWith('.json'))
   .flatMap(f => JSON.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')));
 
-// Independent facet values of a raw record (the portal's fields, PORTAL.md).
+// Independent facet values of a raw record (the portal's fields, docs/portal.md).
 const facetValues: Record<string, (r: Rec) => string[]> = {
   experiment: r => r.experiment ?? [],
   type: r => {

@@ -156,7 +156,7 @@ test('commands not built yet exit 1 and say so', () => {
   // Commander wraps long descriptions: find the usage line, then fill each <argument>.
   const help = opendata('--help').stdout.replace(/\n {4,}/g, ' ');
   const planned = help.match(/^ {2}(\S+)((?: <[^>]+>)*) .*\(not implemented yet\)/m);
-  if (!planned) return; // every command of DESIGN.md is built
+  if (!planned) return; // every command of docs/cli.md is built
   const args = (planned[2].match(/<[^>]+>/g) ?? []).map(() => '1');
   const r = opendata(planned[1], ...args);
   expect(r.status).toBe(1);

@@ -1,6 +1,6 @@
 // HEPData tables: our own checks judge every file of hepdata-validator's test data as the
 // validator does (the validator, GPL, runs here only as a dev tool); tables and values equal
-// PyYAML's reading; the `hepdata` CLI prints DESIGN.md's shape.
+// PyYAML's reading; the `hepdata` CLI prints the shape in docs/cli.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

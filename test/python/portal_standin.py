@@ -1,6 +1,6 @@
 """A stand-in for the CERN Open Data portal's record API on 127.0.0.1, for tests.
 
-Serves real records from the shared fixtures in the API answer shape (PORTAL.md):
+Serves real records from the shared fixtures in the API answer shape (docs/portal.md):
 `GET /api/records/<recid>` → `{id, created, updated, links, metadata}` and
 `GET /api/records/?...` → `{hits: {hits: [...], total}, links, aggregations}`. A few recids that no
 real record uses misbehave on purpose (see FAULTS). Every request is recorded in `requests`.

@@ -1,5 +1,5 @@
 // The portal's REST API (/api/records/ and /api/records/<recid>) for the PortalServer stand-in,
-// answered from real fixture records in the portal's answer shape (PORTAL.md). Its search is a
+// answered from real fixture records in the portal's answer shape (docs/portal.md). Its search is a
 // deliberately plain, separate implementation (substring words, brute-force aggregations), so
 // tests of the helpers' portal source don't check our engine against itself.
 import fs from 'fs';

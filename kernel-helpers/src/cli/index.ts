@@ -1,4 +1,4 @@
-// The `opendata` command line: what the JupyterLab panel does, from a terminal (DESIGN.md lists the
+// The `opendata` command line: what the JupyterLab panel does, from a terminal (docs/cli.md is the
 // contract). Exit codes: 0 ok, 1 error (one line on stderr), 2 bad usage. Each command lives in its
 // own module and registers itself here.
 import { Command, CommanderError } from 'commander';
@@ -30,7 +30,7 @@ const COMMANDS: RegisterCommand[] = [
   registerObject
 ];
 
-/** Commands of DESIGN.md that are declared for --help but not built yet. */
+/** Commands of docs/cli.md that are declared for --help but not built yet. */
 const PLANNED: [string, string][] = [];
 
 export function createProgram(out: Output, err: Output): Command {

@@ -1,4 +1,4 @@
-/** Stable error codes shared by the helpers, the CLI and the extension (see DESIGN.md). */
+/** Stable error codes shared by the helpers, the CLI and the extension (see docs/architecture.md). */
 export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_NETWORK'

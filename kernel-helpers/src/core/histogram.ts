@@ -6,7 +6,7 @@ export interface HistogramLike {
   readonly counts: ArrayLike<number>;
 }
 
-/** The `hist --json` shape of DESIGN.md. */
+/** The `hist --json` shape of docs/cli.md. */
 export interface HistogramJSON {
   edges: number[];
   counts: number[];

@@ -1,4 +1,4 @@
-// The live portal's REST API as a CatalogSource (PORTAL.md: /api/records/?q=&page=&size=&sort=&<facet>=…,
+// The live portal's REST API as a CatalogSource (docs/portal.md: /api/records/?q=&page=&size=&sort=&<facet>=…,
 // /api/records/<recid>). Browser-safe: the caller injects fetch (the global one by default).
 import { CatalogRecord, typeKeys, years } from './catalog-build';
 import { assertPage } from './catalog-index';

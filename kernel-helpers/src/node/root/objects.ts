@@ -1,5 +1,5 @@
 // Stored histograms and graphs (as jsroot streams them) → plain objects with the `object` command's
-// shape (DESIGN.md). Histograms keep ROOT's bins: edges (variable bins too), per-bin contents,
+// shape (docs/cli.md). Histograms keep ROOT's bins: edges (variable bins too), per-bin contents,
 // under/overflow, errors from the sum of squared weights; profiles give bin means and ROOT's
 // default error on the mean.
 import { OpenDataError } from '../../core/errors';

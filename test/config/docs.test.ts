@@ -1,0 +1,125 @@
+// The project documents itself (docs/): a clone has no ../shared, so nothing shipped may point
+// there or at documents that live only there, and docs/cli.md must cover the CLI as registered.
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import { createProgram } from '../../kernel-helpers/src/cli';
+
+const root = path.resolve(__dirname, '..', '..');
+const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
+
+// Not documentation or shipped code: tests, generated output, and the benchmark and fuzzing
+// drivers, which read their inputs from the real test data as the tests do.
+const SKIPPED = [
+  /^test\//,
+  /(^|\/)(node_modules|dist|build|lib|\.venv|\.cache)\//,
+  /^opendata_lab\/labextension\//,
+  /^kernel-helpers\/(bench|fuzz)\//
+];
+
+// `../shared` written out, as a path.join of '..' and 'shared', or this machine's absolute path,
+// and the three documents that exist only next to the repository.
+const OUTSIDE =
+  /\.\.[/\\]shared\b|'\.\.',\s*'shared'|\/work\/shared\b|\b(DESIGN|PORTAL|CONVENTIONS)\.md\b/;
+
+/** Files that are or would be committed: tracked plus untracked but not ignored. */
+function repositoryFiles(): string[] {
+  const out = execFileSync(
+    'git',
+    ['ls-files', '--cached', '--others', '--exclude-standard', '-z'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024
+    }
+  );
+  return out.split('\0').filter(f => f !== '' && fs.existsSync(path.join(root, f)));
+}
+
+function textOf(file: string): string | null {
+  const bytes = fs.readFileSync(path.join(root, file));
+  return bytes.includes(0) ? null : bytes.toString('utf8');
+}
+
+describe('documentation stays in the repository', () => {
+  it('no committed source or doc file points at ../shared or at DESIGN/PORTAL/CONVENTIONS.md', () => {
+    const offenders: string[] = [];
+    for (const file of repositoryFiles()) {
+      if (SKIPPED.some(re => re.test(file)) || /\.(gz|png|jpe?g|root|arrow|ico)$/i.test(file)) {
+        continue;
+      }
+      const text = textOf(file);
+      if (text === null) continue;
+      text.split('\n').forEach((line, i) => {
+        if (OUTSIDE.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('has the three documents the code refers to', () => {
+    for (const doc of ['architecture.md', 'cli.md', 'portal.md']) {
+      expect(fs.existsSync(path.join(root, 'docs', doc))).toBe(true);
+    }
+  });
+
+  it('names only docs/ files that exist where comments point at docs/', () => {
+    const missing: string[] = [];
+    for (const file of repositoryFiles()) {
+      if (
+        !/\.(ts|tsx|mjs|cjs|js|py|md|sh)$/.test(file) ||
+        SKIPPED.slice(1).some(re => re.test(file))
+      ) {
+        continue;
+      }
+      for (const [, doc] of (textOf(file) ?? '').matchAll(/\bdocs\/([\w-]+\.md)\b/g)) {
+        if (!fs.existsSync(path.join(root, 'docs', doc))) missing.push(`${file}: docs/${doc}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('docs/cli.md', () => {
+  const doc = read('docs/cli.md');
+  const program = createProgram(
+    () => undefined,
+    () => undefined
+  );
+  const commands = program.commands.filter(c => c.name() !== 'help');
+
+  it('sees the commands the CLI registers', () => {
+    expect(commands.map(c => c.name())).toEqual(
+      expect.arrayContaining(['search', 'record', 'files', 'cite', 'download', 'hist', 'read'])
+    );
+  });
+
+  const sections = [...doc.matchAll(/^### `([\w-]+)/gm)].map(m => m[1]);
+
+  it.each(commands.map(c => [c.name(), c] as const))('has a section for `%s`', name => {
+    expect(sections).toContain(name);
+  });
+
+  it.each(commands.map(c => [c.name(), c] as const))('names every option of `%s`', (_, command) => {
+    const options = command.options.map(o => o.long).filter(o => o && o !== '--help');
+    expect(options.filter(o => !doc.includes(`\`${o}`) && !doc.includes(` ${o} `))).toEqual([]);
+  });
+
+  it('lists every environment variable the helpers read', () => {
+    const names = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(file);
+        else if (file.endsWith('.ts')) {
+          const text = fs.readFileSync(file, 'utf8');
+          for (const m of text.matchAll(/process\.env\.([A-Z][A-Z0-9_]*)/g)) names.add(m[1]);
+          for (const m of text.matchAll(/_ENV = '([A-Z][A-Z0-9_]*)'/g)) names.add(m[1]);
+        }
+      }
+    };
+    walk(path.join(root, 'kernel-helpers', 'src'));
+    expect(names).toContain('OPENDATA_LAB_CACHE');
+    expect([...names].filter(name => !doc.includes(`\`${name}\``))).toEqual([]);
+  });
+});
