@@ -20,7 +20,8 @@ export type Fault =
   | { kind: 'html-error' } // the portal's HTML error page with status 200 (a proxy's habit)
   | { kind: 'reset'; afterBytes: number } // connection reset part-way through the body
   | { kind: 'slow'; bytesPerChunk: number; delayMs: number } // the body trickles in
-  | { kind: 'wrong-bytes'; offset: number }; // one byte of the body flipped
+  | { kind: 'wrong-bytes'; offset: number } // one byte of the body flipped
+  | { kind: 'answer'; body: string; status?: number; contentType?: string }; // this raw answer instead (a hostile portal)
 
 export interface RequestLog {
   method: string;
@@ -89,7 +90,7 @@ export class PortalServer {
     return this;
   }
 
-  /** The next `times` requests whose path matches `pattern` suffer `fault`. */
+  /** The next `times` requests whose path matches `pattern` suffer `fault` (Infinity: all of them). */
   fault(pattern: RegExp, fault: Fault, times = 1): this {
     this._faults.push({ pattern, fault, remaining: times });
     return this;
@@ -114,6 +115,14 @@ export class PortalServer {
       res
         .writeHead(fault.status, { 'content-type': 'text/plain' })
         .end(fault.body ?? `status ${fault.status}`);
+      return;
+    }
+    if (fault?.kind === 'answer') {
+      res
+        .writeHead(fault.status ?? 200, {
+          'content-type': fault.contentType ?? 'application/json'
+        })
+        .end(fault.body);
       return;
     }
     if (fault?.kind === 'html-error') {

@@ -30,11 +30,14 @@ async function download(target: string, flags: DownloadFlags, { out }: CommandIO
   };
   let results: DownloadResult[];
   if (/^\d+$/.test(target.trim())) {
-    const record = await (await openCatalog(flags)).get(target.trim());
+    // The directory is named after the recid asked for; the answer's must be the same.
+    const recid = target.trim();
+    const record = await (await openCatalog(flags)).get(recid);
     results = await downloadRecord(record, {
       ...options,
       ...filtersOf(flags),
-      expand: flags.expand
+      expand: flags.expand,
+      recid
     });
   } else if (/^(root|https?):\/\//.test(target)) {
     results = [

@@ -3,6 +3,7 @@
 // own module and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { OpenDataError } from '../core/errors';
+import { withoutControls } from '../core/record-shape';
 import { registerCite } from './cite';
 import { registerDownload } from './download';
 import { registerFiles } from './files';
@@ -78,14 +79,34 @@ export async function main(
   err: Output = text => process.stderr.write(text)
 ): Promise<number> {
   const program = createProgram(out, err);
+  let command = '';
+  program.hook('preAction', (_program, action) => {
+    command = action.name();
+  });
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander already printed why
     const usage = e instanceof OpenDataError && e.code === 'E_USAGE';
-    const message = e instanceof Error ? e.message : String(e);
-    err(`opendata: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    err(`${errorLine(e, command)}\n`);
     return usage ? 2 : 1;
   }
+}
+
+/**
+ * One line for a failure: an OpenDataError's message as it is; a bug (a TypeError from a value
+ * nobody checked) named as one, with the command, never as a stack. Control characters (an
+ * answer's terminal escapes) are shown escaped.
+ */
+export function errorLine(e: unknown, command = ''): string {
+  const oneLine = (text: string) => withoutControls(text.replace(/\s*\n\s*/g, ' '));
+  if (e instanceof OpenDataError) return `opendata: ${oneLine(e.message)}`;
+  const name = command ? `opendata ${command}` : 'opendata';
+  if (!(e instanceof Error)) return `${name}: ${oneLine(String(e))}`;
+  // A system error (EACCES, ENOSPC…) says what failed; anything else is ours.
+  if (typeof (e as NodeJS.ErrnoException).code === 'string') {
+    return `${name}: ${oneLine(e.message)}`;
+  }
+  return `${name}: internal error (${e.name}: ${oneLine(e.message)}); please report it`;
 }

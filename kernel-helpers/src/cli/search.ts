@@ -1,6 +1,8 @@
 import { Option } from 'commander';
 import { FacetName, SearchOptions, SORT_ORDERS, SortOrder } from '../core/catalog-search';
 import { OpenDataError } from '../core/errors';
+import { searchWarnings } from '../core/portal-catalog';
+import { withoutControls } from '../core/record-shape';
 import { addCatalogOptions, CatalogChoice, collect, openCatalog } from './catalog-options';
 import { CommandIO, RegisterCommand, positiveInteger, writeJSON } from './io';
 
@@ -41,7 +43,7 @@ const FACET_FLAGS: [string, FacetName, keyof SearchFlags, string][] = [
 async function search(
   query: string | undefined,
   flags: SearchFlags,
-  { out }: CommandIO
+  { out, err }: CommandIO
 ): Promise<void> {
   const options: SearchOptions = {
     page: flags.page,
@@ -55,6 +57,14 @@ async function search(
   if (flags.numberEvents !== undefined) options.number_events = flags.numberEvents;
   const cat = await openCatalog(flags);
   const result = await cat.search(query ?? '', options);
+  const warnings = searchWarnings(result);
+  if (warnings.length > 0) {
+    const shown = warnings.slice(0, 3).join('; ');
+    const more = warnings.length > 3 ? `; … ${warnings.length - 3} more` : '';
+    err(
+      `opendata search: warning: left out ${warnings.length} malformed ${warnings.length > 1 ? 'entries' : 'entry'} of the portal's answer: ${withoutControls(shown)}${more}\n`
+    );
+  }
   if (flags.json) {
     writeJSON(out, {
       total: result.total,
@@ -84,13 +94,18 @@ async function search(
     ),
     h.title
   ]);
-  if (rows.length) out(table(['RECID', 'EXPERIMENT', 'TYPE', 'YEAR', 'TITLE'], rows));
+  if (rows.length) out(table(['RECID', 'EXPERIMENT', 'TYPE', 'YEAR', 'TITLE'], rows.map(cells)));
   for (const [name, buckets] of Object.entries(result.facets)) {
     if (!buckets?.length) continue;
     const shown = buckets.slice(0, 8).map(b => `${b.key} (${b.count})`);
     const more = buckets.length > 8 ? `, … ${buckets.length - 8} more` : '';
-    out(`${name}: ${shown.join(', ')}${more}\n`);
+    out(`${name}: ${withoutControls(shown.join(', '))}${more}\n`);
   }
+}
+
+/** Cells as one line of plain text each: a record's newlines and terminal escapes stay out of the table. */
+function cells(row: string[]): string[] {
+  return row.map(cell => withoutControls(cell.replace(/\s+/g, ' ')));
 }
 
 /** Left-aligned columns; the last one is not padded. */

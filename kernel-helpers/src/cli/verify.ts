@@ -15,12 +15,14 @@ async function verify(
   flags: VerifyFlags,
   { out }: CommandIO
 ): Promise<void> {
-  const record = await (await openCatalog(flags)).lookup(recordKey(recid, flags));
+  const key = recordKey(recid, flags);
+  const record = await (await openCatalog(flags)).lookup(key);
   const checks = await verifyRecord(record, {
     ...filtersOf(flags),
     expand: flags.expand,
     dir: flags.dir,
-    portal: flags.portal
+    portal: flags.portal,
+    recid: 'recid' in key ? key.recid : undefined
   });
   const present = checks.filter(c => !c.problem?.endsWith(': missing')).length;
   const verified = checks.filter(c => c.verified).length;

@@ -11,6 +11,7 @@ export * from './hepdata';
 export * from './catalog-build';
 export * from './catalog-source';
 export * from './portal-catalog';
+export * from './record-shape';
 export * from './checksum';
 export * from './record-files';
 export * from './citation';

@@ -14,6 +14,7 @@ import {
 } from './catalog-search';
 import { CatalogSource, RecordKey, normalizeDoi, uniqueTitle } from './catalog-source';
 import { OpenDataError } from './errors';
+import { askedRecid, checkRecord, checkRecordShape } from './record-shape';
 
 /** The part of a fetch Response the portal source reads. */
 export interface FetchResponseLike {
@@ -37,6 +38,16 @@ export interface PortalCatalogOptions {
 }
 
 export const PORTAL_URL = 'https://opendata.cern.ch';
+
+/** A search result from the portal: what was dropped from its answer, one line each, if anything. */
+export interface PortalSearchResult extends SearchResult {
+  warnings?: string[];
+}
+
+/** The warnings of a search result (a portal's dropped hits); none for other sources. */
+export function searchWarnings(result: SearchResult): string[] {
+  return (result as PortalSearchResult).warnings ?? [];
+}
 
 /** The portal stops returning search results after the first 10,000. */
 export const PORTAL_RESULT_CAP = 10_000;
@@ -88,30 +99,52 @@ export class PortalCatalog implements CatalogSource {
     return `${this._base}/api/records/?${params}`;
   }
 
-  async search(text?: string, options: SearchOptions = {}): Promise<SearchResult> {
+  async search(text?: string, options: SearchOptions = {}): Promise<PortalSearchResult> {
     const url = this.searchUrl(text, options);
     const body = (await this._json(url)) as PortalSearchAnswer;
     const hits = body?.hits?.hits;
     const rawTotal = body?.hits?.total;
     const total = typeof rawTotal === 'number' ? rawTotal : rawTotal?.value;
-    if (!Array.isArray(hits) || typeof total !== 'number') {
+    if (!Array.isArray(hits) || !Number.isSafeInteger(total) || (total as number) < 0) {
       throw new OpenDataError(
         'E_FORMAT',
         `${url}: not a portal search answer (no hits.hits/hits.total)`
       );
     }
-    return {
-      total,
+    // One malformed hit costs that hit, not the page: it is dropped and named in `warnings`.
+    const warnings: string[] = [];
+    const summaries: RecordSummary[] = [];
+    hits.forEach((hit, i) => {
+      const check = checkRecordShape((hit as { metadata?: unknown } | null)?.metadata);
+      if (check.ok) summaries.push(summaryOf(check.record));
+      else {
+        const which =
+          check.recid === null ? `hit ${i + 1}` : `hit ${i + 1} (record ${check.recid})`;
+        const more = check.problems.length > 1 ? ` (and ${check.problems.length - 1} more)` : '';
+        warnings.push(`${which}: ${check.problems[0]}${more}`);
+      }
+    });
+    const result: PortalSearchResult = {
+      total: total as number,
       page: options.page ?? 1,
       size: options.size ?? 10,
-      hits: hits.map(h => summaryOf(metadataOf(h, url))),
-      facets: facetsOf(body.aggregations ?? {})
+      hits: summaries,
+      facets: facetsOf(body.aggregations, warnings)
     };
+    if (warnings.length > 0) result.warnings = warnings;
+    return result;
   }
 
+  /** The record; its answer must be for this recid (digits only), with the fields in shape (E_FORMAT). */
   async get(recid: string | number): Promise<CatalogRecord> {
-    const url = `${this._base}/api/records/${encodeURIComponent(String(recid).trim())}`;
-    return metadataOf(await this._json(url, `record ${recid}`), url);
+    const asked = askedRecid(recid);
+    const url = `${this._base}/api/records/${asked}`;
+    const answer = await this._json(url, `record ${asked}`);
+    const metadata = (answer as { metadata?: unknown } | null)?.metadata;
+    if (!metadata || typeof metadata !== 'object') {
+      throw new OpenDataError('E_FORMAT', `${url}: not a portal record (no metadata)`);
+    }
+    return checkRecord(metadata, asked, url);
   }
 
   async lookup(key: RecordKey): Promise<CatalogRecord> {
@@ -181,14 +214,7 @@ interface PortalSearchAnswer {
   aggregations?: Record<string, { buckets?: PortalBucket[] }>;
 }
 
-function metadataOf(answer: unknown, url: string): CatalogRecord {
-  const metadata = (answer as { metadata?: CatalogRecord } | null)?.metadata;
-  if (!metadata || typeof metadata !== 'object' || metadata.recid == null) {
-    throw new OpenDataError('E_FORMAT', `${url}: not a portal record (no metadata.recid)`);
-  }
-  return { ...metadata, recid: String(metadata.recid) };
-}
-
+/** A summary of a record checked by checkRecordShape (so every field read has its type). */
 function summaryOf(r: CatalogRecord): RecordSummary {
   const dist = (r.distribution ?? {}) as Record<string, number | undefined>;
   return {
@@ -209,20 +235,38 @@ function summaryOf(r: CatalogRecord): RecordSummary {
 // The portal names the events facet `event_number` in some versions.
 const AGGREGATION_NAMES: Record<string, FacetName> = { event_number: 'number_events' };
 
-/** Aggregations → facet counts in our shape; the nested type facet is flattened to `Primary::Secondary` keys. */
-function facetsOf(aggregations: Record<string, { buckets?: PortalBucket[] }>): FacetCounts {
+/**
+ * Aggregations → facet counts in our shape; the nested type facet is flattened to
+ * `Primary::Secondary` keys. A bucket without a text key and a count is skipped with a warning.
+ */
+function facetsOf(aggregations: unknown, warnings: string[]): FacetCounts {
   const facets: FacetCounts = {};
-  for (const [name, agg] of Object.entries(aggregations)) {
-    const facet = AGGREGATION_NAMES[name] ?? (name as FacetName);
-    if (!FACET_NAMES.includes(facet) || !Array.isArray(agg?.buckets)) continue;
+  if (!aggregations || typeof aggregations !== 'object') return facets;
+  const bucketsOf = (list: unknown, facet: string, prefix = ''): FacetBucket[] => {
     const out: FacetBucket[] = [];
-    for (const b of agg.buckets) {
-      out.push({ key: String(b.key), count: b.doc_count });
-      for (const s of b.subtype?.buckets ?? []) {
-        out.push({ key: `${b.key}::${s.key}`, count: s.doc_count });
+    if (!Array.isArray(list)) return out;
+    for (const b of list as (PortalBucket | null)[]) {
+      const key = b?.key;
+      const count = b?.doc_count;
+      if (
+        (typeof key !== 'string' && typeof key !== 'number') ||
+        typeof count !== 'number' ||
+        !Number.isFinite(count) ||
+        count < 0
+      ) {
+        warnings.push(`facet ${facet}: a bucket without a key and a count; skipped`);
+        continue;
       }
+      out.push({ key: `${prefix}${key}`, count });
+      if (!prefix) out.push(...bucketsOf(b?.subtype?.buckets, facet, `${key}::`));
     }
-    facets[facet] = out;
+    return out;
+  };
+  for (const [name, agg] of Object.entries(aggregations as Record<string, unknown>)) {
+    const facet = AGGREGATION_NAMES[name] ?? (name as FacetName);
+    const buckets = (agg as { buckets?: unknown } | null)?.buckets;
+    if (!FACET_NAMES.includes(facet) || !Array.isArray(buckets)) continue;
+    facets[facet] = bucketsOf(buckets, facet);
   }
   return facets;
 }

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import { OpenDataError } from '../core/errors';
 import { fileName, toHttpUri } from '../core/record-files';
+import { quote, unsafeFileNameReason } from '../core/record-shape';
 import { checkFile } from './file-checksum';
 import {
   Agents,
@@ -69,14 +70,30 @@ export interface DownloadResult {
 
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
-function safeName(name: string, uri: string): string {
-  if (!name || name === '.' || name === '..' || /[\\/\0]/.test(name)) {
+/** The file's name, refused unless it is one plain path component (see unsafeFileNameReason). */
+function safeName(item: DownloadItem): string {
+  const name = item.name ?? fileName(item.uri);
+  const reason = unsafeFileNameReason(name);
+  if (reason) {
     throw new OpenDataError(
       'E_USAGE',
-      `${uri}: cannot name a downloaded file ${JSON.stringify(name)}`
+      `${quote(item.uri)}: cannot name a downloaded file ${quote(name)}: ${reason}`
     );
   }
   return name;
+}
+
+/** `dir/name`, resolved, and checked to be directly inside `dir` (the last guard against a path from an answer). */
+export function pathInside(dir: string, name: string, what: string): string {
+  const base = path.resolve(dir);
+  const file = path.resolve(base, name);
+  if (path.dirname(file) !== base || path.basename(file) !== name) {
+    throw new OpenDataError(
+      'E_FORMAT',
+      `${what}: ${quote(name)} would be saved at ${file}, outside ${base}; refused`
+    );
+  }
+  return file;
 }
 
 async function sizeOf(file: string): Promise<number | null> {
@@ -109,7 +126,7 @@ async function downloadOne(
 ): Promise<DownloadResult> {
   const url = toHttpUri(item.uri, options.portal);
   const dir = options.dir ?? defaultCacheDir();
-  const final = path.join(dir, safeName(item.name ?? fileName(item.uri), item.uri));
+  const final = pathInside(dir, safeName(item), quote(item.uri));
   const part = `${final}.part`;
   const declared = { size: item.size ?? null, checksum: item.checksum ?? null };
   const verify = (options.verify ?? true) && declared.checksum != null;
@@ -285,7 +302,7 @@ export async function downloadFiles(
 ): Promise<DownloadResult[]> {
   const names = new Map<string, string>();
   for (const item of items) {
-    const name = item.name ?? fileName(item.uri);
+    const name = safeName(item); // every name checked before any file is fetched
     const other = names.get(name);
     if (other !== undefined && other !== item.uri) {
       throw new OpenDataError('E_USAGE', `${item.uri} and ${other} would both be saved as ${name}`);

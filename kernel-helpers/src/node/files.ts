@@ -16,9 +16,16 @@ import {
   withProtocol
 } from '../core/record-files';
 import { OpenDataError } from '../core/errors';
+import { askedRecid, recidOf, recordFileName, unsafeFileNameReason } from '../core/record-shape';
 import { catalog } from './catalog';
 import { findDataDir } from './data-dir';
-import { DownloadOptions, DownloadResult, defaultCacheDir, downloadFiles } from './download';
+import {
+  DownloadOptions,
+  DownloadResult,
+  defaultCacheDir,
+  downloadFiles,
+  pathInside
+} from './download';
 import { FileCheck, checkFile } from './file-checksum';
 import { RetryOptions, fetchBytes } from './http';
 
@@ -50,8 +57,9 @@ export function indexLoader(
       ? path.join(findDataDir(), 'catalog', 'file-indices')
       : options.indexDir;
   return async file => {
-    if (dir) {
-      const local = path.join(dir, fileName(file.uri));
+    const name = fileName(file.uri);
+    if (dir && unsafeFileNameReason(name) === null) {
+      const local = path.join(dir, name);
       if (fs.existsSync(local)) return fs.promises.readFile(local);
     }
     try {
@@ -92,21 +100,56 @@ export async function listFiles(
   }));
 }
 
-/** Where a record's files go by default: `<cache>/<recid>`. */
+/** Where a record's files go by default: `<cache>/<recid>` (a recid is digits only, else E_USAGE). */
 export function recordDir(recid: string | number, dir?: string): string {
-  return dir ?? path.join(defaultCacheDir(), String(recid));
+  return dir ?? path.join(defaultCacheDir(), askedRecid(recid));
 }
 
-export type RecordDownloadOptions = Omit<FileListOptions, 'protocol'> & DownloadOptions;
+export interface RecordChoice {
+  /**
+   * The recid the caller asked for, when `record` is the metadata it got: the record's own recid
+   * must equal it (E_FORMAT naming both otherwise). Given a recid, that one is asked for.
+   */
+  recid?: string | number;
+}
+
+export type RecordDownloadOptions = Omit<FileListOptions, 'protocol'> &
+  DownloadOptions &
+  RecordChoice;
+
+/**
+ * A record's metadata and its recid, checked: digits only, equal to the one asked for. The recid
+ * names the directory, so it comes from the question, never from the answer alone.
+ */
+async function checkedRecord(
+  record: string | number | object,
+  options: { catalog?: string; portal?: string } & RecordChoice
+): Promise<{ meta: object; recid: string }> {
+  const asked =
+    typeof record === 'object'
+      ? options.recid === undefined
+        ? undefined
+        : askedRecid(options.recid)
+      : askedRecid(record);
+  const meta = await getRecord(typeof record === 'object' ? record : (asked as string), options);
+  const inner = (meta as { metadata?: unknown }).metadata;
+  const recid = recidOf(inner && typeof inner === 'object' ? inner : meta, asked);
+  return { meta, recid };
+}
+
+/** The files' names, each one safe path component (E_FORMAT naming the record and the file). */
+function checkedNames(files: RecordFile[], recid: string): void {
+  for (const file of files) recordFileName(file.uri, recid);
+}
 
 /** Downloads a record's files (file indexes expanded unless `expand: false`) into `dir` (default `<cache>/<recid>`). */
 export async function downloadRecord(
   record: string | number | object,
   options: RecordDownloadOptions = {}
 ): Promise<DownloadResult[]> {
-  const meta = await getRecord(record, options);
+  const { meta, recid } = await checkedRecord(record, options);
   const files = await listFiles(meta, { ...options, expand: options.expand ?? true });
-  const recid = recordFiles(meta).recid;
+  checkedNames(files, recid);
   return downloadFiles(files, { ...options, dir: recordDir(recid, options.dir) });
 }
 
@@ -121,14 +164,15 @@ export interface VerifiedFile extends FileCheck {
  */
 export async function verifyRecord(
   record: string | number | object,
-  options: Omit<FileListOptions, 'protocol'> & { dir?: string } = {}
+  options: Omit<FileListOptions, 'protocol'> & { dir?: string } & RecordChoice = {}
 ): Promise<VerifiedFile[]> {
-  const meta = await getRecord(record, options);
+  const { meta, recid } = await checkedRecord(record, options);
   const files = await listFiles(meta, { ...options, expand: options.expand ?? true });
-  const dir = recordDir(recordFiles(meta).recid, options.dir);
+  checkedNames(files, recid);
+  const dir = recordDir(recid, options.dir);
   const out: VerifiedFile[] = [];
   for (const file of files) {
-    const local = path.join(dir, fileName(file.uri));
+    const local = pathInside(dir, fileName(file.uri), `record ${recid}`);
     out.push({ path: local, uri: file.uri, ...(await checkFile(local, file)) });
   }
   return out;

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { Table } from 'apache-arrow';
 import { OpenDataError } from '../core/errors';
 import { fileName, isRemoteUri } from '../core/record-files';
+import { quote, unsafeFileNameReason } from '../core/record-shape';
 import { ReadCSVOptions } from './csv';
-import { DownloadOptions, defaultCacheDir, downloadFile } from './download';
+import { DownloadOptions, defaultCacheDir, downloadFile, pathInside } from './download';
 import { readTableFile } from './table-file';
 
 export interface ReadTableOptions extends ReadCSVOptions {
@@ -45,11 +46,15 @@ export async function readTable(source: string, options: ReadTableOptions = {}):
 /** Where readTable keeps a URL's file: the URL's hash keeps files of the same name apart. */
 export function cachedTablePath(uri: string, cacheDir: string = defaultCacheDir()): string {
   const name = fileName(uri);
-  if (name === '' || name === '.' || name === '..') {
-    throw new OpenDataError('E_USAGE', `${uri}: the URL names no file to read a table from`);
+  const reason = unsafeFileNameReason(name);
+  if (reason) {
+    throw new OpenDataError(
+      'E_USAGE',
+      `${quote(uri)}: the URL names no file to read a table from (${quote(name)}: ${reason})`
+    );
   }
   const key = crypto.createHash('sha256').update(uri).digest('hex').slice(0, 16);
-  return path.join(cacheDir, 'tables', key, name);
+  return pathInside(path.join(cacheDir, 'tables', key), name, quote(uri));
 }
 
 /** The local file of a path or URL: a URL's cached copy, downloaded first when there is none. */
