@@ -63,6 +63,40 @@ describe('documentation stays in the repository', () => {
     }
   });
 
+  it('names only files that exist in docs/*.md', () => {
+    const files = repositoryFiles();
+    const exists = (name: string) =>
+      files.some(
+        f =>
+          f === name ||
+          f.endsWith(`/${name}`) ||
+          f.startsWith(`${name}/`) ||
+          f.includes(`/${name}/`)
+      );
+    // Named in the docs but not files of this repository: generated output, the layout of the
+    // snapshot builder's input, and files of the portal.
+    const elsewhere = new Set([
+      'dist/',
+      'labextension/',
+      'fixtures/',
+      'skeletons/',
+      'index.json',
+      'record-v1.0.0.json',
+      'cms-simulated-datasets-2016-part_NN.json'
+    ]);
+    const missing: string[] = [];
+    for (const doc of fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md'))) {
+      // Code spans that are a file of the repository: `core/histogram.ts`, `data/events/`, ...
+      for (const [, name] of read(`docs/${doc}`).matchAll(
+        /`([\w./-]+\.(?:ts|mjs|py|sh|json)|[\w-]+(?:\/[\w.-]+)*\/)`/g
+      )) {
+        if (/^(https?:|\.|\/)/.test(name) || elsewhere.has(name)) continue;
+        if (!exists(name.replace(/\/$/, ''))) missing.push(`docs/${doc}: ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('names only docs/ files that exist where comments point at docs/', () => {
     const missing: string[] = [];
     for (const file of repositoryFiles()) {

@@ -1,5 +1,5 @@
 // File checksums as the portal declares them, and adler32 (browser-safe). sha1 needs a digest
-// implementation: Node code passes node:crypto's (node/sha1.ts); core never imports it.
+// implementation: Node code passes node:crypto's (node/file-checksum.ts); core never imports it.
 import { OpenDataError } from './errors';
 
 export type ChecksumAlgorithm = 'adler32' | 'sha1';
@@ -83,7 +83,7 @@ export interface StreamDigest {
   hex(): string;
 }
 
-/** Makes a streaming digest for `algorithm`; `sha1` must come from the caller (Node: node/sha1). */
+/** A streaming digest for `algorithm`; `sha1` must come from the caller (Node: sha1Digest). */
 export function newDigest(algorithm: ChecksumAlgorithm, sha1?: () => StreamDigest): StreamDigest {
   if (algorithm === 'adler32') return new Adler32();
   if (!sha1) {
