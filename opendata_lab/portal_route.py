@@ -131,7 +131,15 @@ class PortalRecordsHandler(APIHandler):
             if name not in SEARCH_PARAMS:
                 self._refuse(400, f"query parameter {name!r} is not a portal search parameter")
             for raw in values:
-                value = raw.decode("utf-8", "strict")
+                try:
+                    value = raw.decode("utf-8", "strict")
+                except UnicodeDecodeError as error:
+                    # e.g. `?q=%ff`: a client error, not a server fault (and no traceback in the log).
+                    self._refuse(
+                        400,
+                        f"query parameter {name!r} is not valid UTF-8 "
+                        f"(byte 0x{raw[error.start]:02x} at position {error.start})",
+                    )
                 if len(value) > MAX_VALUE_LENGTH:
                     self._refuse(400, f"query parameter {name!r} is longer than {MAX_VALUE_LENGTH} characters")
                 pairs.append((name, value))

@@ -214,6 +214,17 @@ def test_other_query_parameters_are_refused_without_reaching_the_portal(server, 
     assert portal.requests == []
 
 
+@pytest.mark.parametrize("query", ["q=%ff", "q=caf%C3", "experiment=CMS&year=%80%80"])
+def test_a_query_that_is_not_utf8_is_a_clear_400_not_a_server_error(server, portal, query):
+    fresh(portal)
+    status, content_type, body = get(server, f"{ROUTE}/?{query}")
+    assert status == 400
+    assert content_type.startswith("application/json")
+    error = json.loads(body)["error"]
+    assert "not valid UTF-8" in error and "query parameter" in error
+    assert portal.requests == []
+
+
 def test_a_record_request_takes_no_query(server, portal):
     fresh(portal)
     status, _, _ = get(server, f"{ROUTE}/5200?size=1")
