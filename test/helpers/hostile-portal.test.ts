@@ -17,6 +17,7 @@ import { checkRecordShape, recordFileName } from '../../kernel-helpers/src/core/
 import { errorLine } from '../../kernel-helpers/src/cli/index';
 import { nodeFetch } from '../../kernel-helpers/src/node/http';
 import { downloadRecord, verifyRecord } from '../../kernel-helpers/src/node/files';
+import { readTable } from '../../kernel-helpers/src/node/read-table';
 import { addPortalFiles } from '../support/portal-files';
 import { PortalServer } from '../support/portal-server';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
@@ -127,6 +128,22 @@ function opendata(
   box: Sandbox,
   ...args: string[]
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return run(box, [process.execPath, launcher, ...args]);
+}
+
+/** The CLI on a terminal (a pseudo-terminal from Python's pty): what the user's terminal receives. */
+function opendataOnTerminal(
+  box: Sandbox,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const spawnPty = 'import pty, sys; sys.exit(pty.spawn(sys.argv[1:]) >> 8)';
+  return run(box, ['python3', '-c', spawnPty, process.execPath, launcher, ...args]);
+}
+
+function run(
+  box: Sandbox,
+  [command, ...args]: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: box.home,
@@ -134,7 +151,7 @@ function opendata(
   };
   delete env.OPENDATA_LAB_CACHE;
   return new Promise(resolve => {
-    const child = spawn(process.execPath, [launcher, ...args], { cwd: REPO_ROOT, env });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', d => (stdout += d));
@@ -341,6 +358,37 @@ describe('file names that are paths', () => {
     }
   );
 
+  test("a file named like another one's partial file (x and x.part) is refused before any fetch", async () => {
+    serveRecord(record(ASKED, [eos('4e_2011.csv'), eos('4e_2011.csv.part')]));
+    const box = sandbox();
+    let err!: OpenDataError;
+    const changes = await changesDuring(box, () =>
+      withCache(box, async () => {
+        err = await rejection(downloadRecord(ASKED, { portal: server.url, progress: false }));
+      })
+    );
+    expect(changes).toEqual([]);
+    expect(err.message).toBe(
+      `${eos('4e_2011.csv.part')} would be saved as 4e_2011.csv.part, the partial file of ${eos('4e_2011.csv')}`
+    );
+  });
+
+  test('readTable refuses a URL whose file name is not one plain name, before fetching', async () => {
+    const box = sandbox();
+    for (const name of ['C:evil.csv', 'evil\u001b[2J.csv', '..%2F..%2Fevil.csv', 'nul.csv']) {
+      const uri = eos(name);
+      let err!: OpenDataError;
+      const changes = await changesDuring(box, async () => {
+        err = await rejection(
+          readTable(uri, { cacheDir: box.cache, download: { portal: server.url, progress: false } })
+        );
+      });
+      expect(changes).toEqual([]);
+      expect(err.code).toBe('E_USAGE');
+      expect(err.message).toContain(`${JSON.stringify(uri)}: the URL names no file`);
+    }
+  });
+
   test('control: a well-formed record with a file named .bashrc lands in <cache>/990111 only', async () => {
     serveRecord(record(ASKED, [eos('4e_2011.csv'), eos('.bashrc')]));
     const box = sandbox();
@@ -439,6 +487,18 @@ describe('malformed search hits and record fields', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^experiment\s+CMS$/m);
     expect(r.stdout).toMatch(/^type\s+Dataset::Collision$/m);
+  });
+
+  test('on a terminal, escape sequences in a record are shown, not obeyed', async () => {
+    const title = 'Harmless\u001b]0;owned\u0007\u001b[2J title';
+    serveRecord({ recid: ASKED, title, experiment: ['CMS'] });
+    const r = await opendataOnTerminal(sandbox(), 'record', ASKED, '--portal', server.url);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('Harmless\\u001b]0;owned\\u0007\\u001b[2J title');
+    // Piped (not a terminal), the output is the record's text as it is.
+    const piped = await opendata(sandbox(), 'record', ASKED, '--portal', server.url);
+    expect(piped.stdout.split('\n')[0]).toBe(title);
   });
 
   test('a record field of the wrong type is E_FORMAT naming the record and the field', async () => {

@@ -75,8 +75,9 @@ export function createProgram(out: Output, err: Output): Command {
 /** Runs the CLI and returns the exit code (the caller sets it, so piped output is flushed). */
 export async function main(
   argv: string[] = process.argv,
-  out: Output = text => process.stdout.write(text),
-  err: Output = text => process.stderr.write(text)
+  // On a terminal, control characters from records (escape sequences) are shown, not obeyed.
+  out: Output = text => process.stdout.write(process.stdout.isTTY ? withoutControls(text) : text),
+  err: Output = text => process.stderr.write(process.stderr.isTTY ? withoutControls(text) : text)
 ): Promise<number> {
   const program = createProgram(out, err);
   let command = '';

@@ -309,6 +309,16 @@ export async function downloadFiles(
     }
     names.set(name, item.uri);
   }
+  // `x` is written as `x.part` first: a file named `x.part` in the same download would collide.
+  for (const [name, uri] of names) {
+    const other = names.get(`${name}.part`);
+    if (other !== undefined) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `${other} would be saved as ${name}.part, the partial file of ${uri}`
+      );
+    }
+  }
   const listener = options.progress === false ? undefined : (options.progress ?? defaultProgress());
   const report = (p: DownloadProgress) => listener?.(p);
   const agents = new Agents(); // http and https files may be mixed
