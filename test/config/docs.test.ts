@@ -1,6 +1,6 @@
 // The project documents itself (docs/): a clone has no ../shared, so nothing shipped may point
 // there or at documents that live only there, and docs/cli.md must cover the CLI as registered.
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { createProgram } from '../../kernel-helpers/src/cli';
@@ -137,6 +137,25 @@ describe('docs/cli.md', () => {
   it.each(commands.map(c => [c.name(), c] as const))('names every option of `%s`', (_, command) => {
     const options = command.options.map(o => o.long).filter(o => o && o !== '--help');
     expect(options.filter(o => !doc.includes(`\`${o}`) && !doc.includes(` ${o} `))).toEqual([]);
+  });
+
+  // The examples are run as written, on the bundled data (the CLI reads the compiled dist/).
+  const examples = (doc.split('## Examples on the bundled data')[1] ?? '')
+    .split('```')[1]
+    ?.split('\n')
+    .filter(line => line.startsWith('npx opendata '));
+
+  it('has examples', () => {
+    expect(examples?.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(examples ?? [])('runs `%s`', example => {
+    const launcher = path.join(root, 'kernel-helpers', 'bin', 'opendata.js');
+    const command = example.replace(/^npx opendata /, `"${process.execPath}" "${launcher}" `);
+    const r = spawnSync('bash', ['-c', command], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    if (example.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
 
   it('lists every environment variable the helpers read', () => {
