@@ -74,7 +74,9 @@ async function hist(file: string, options: HistOptions, { out }: CommandIO): Pro
 export const registerHist: RegisterCommand = (program, io) => {
   program
     .command('hist')
-    .description('histogram a numeric column of a CSV file (ROOT convention: x >= HI is overflow)')
+    .description(
+      'histogram a column (CSV, Arrow) or a branch (ROOT) of a file or URL (ROOT convention: x >= HI is overflow)'
+    )
     .argument(
       '<file>',
       'a CSV (with a header row), Arrow IPC (.arrow/.feather/.arrows) or ROOT file'

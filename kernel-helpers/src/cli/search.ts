@@ -129,7 +129,7 @@ export const registerSearch: RegisterCommand = (program, io) => {
     .description(
       'search the catalog: free text (words AND-ed, the last one may be a prefix) and facets'
     )
-    .argument('[query]', 'words to look for in titles, abstracts, DOIs, keywords')
+    .argument('[query]', 'words to look for in titles, abstracts, DOIs, keywords and file names')
     .option('--page <n>', 'page number, from 1', positiveInteger, 1)
     .option('--size <n>', 'records per page', positiveInteger, 10);
   for (const [flags, , , description] of FACET_FLAGS) command.option(flags, description, collect);
