@@ -25,6 +25,20 @@ export class VirtualList {
     if (typeof ResizeObserver !== 'undefined') {
       this._resizeObserver = new ResizeObserver(() => this.resize());
       this._resizeObserver.observe(this._scroller);
+      // A row's height is the stylesheet's, in the theme's font sizes (which the settings can
+      // change): a row in view is watched, and a new height lays every row out again.
+      this._rowObserver = new ResizeObserver(() => {
+        const row = this._measuredRow;
+        if (
+          row &&
+          row.isConnected &&
+          row.offsetHeight > 0 &&
+          row.offsetHeight !== this._rowHeight
+        ) {
+          this._measured = false;
+          this.update();
+        }
+      });
     }
   }
 
@@ -115,6 +129,10 @@ export class VirtualList {
     }
     this._first = first;
     this._updateTabStop();
+    // Rows were just added, or the watched one scrolled away: watch one in view. The observer
+    // reads its height after layout, so the first rows' height is known before any scroll.
+    const firstRow = this.node.firstElementChild as HTMLElement | null;
+    if (firstRow && !this._measuredRow?.isConnected) this._watch(firstRow);
   }
 
   /** Scrolls so that row `index` is in view and moves keyboard focus to it. */
@@ -138,6 +156,7 @@ export class VirtualList {
     this.node.removeEventListener('keydown', this._onKeyDown);
     this._scroller.removeEventListener('scroll', this._onScroll);
     this._resizeObserver?.disconnect();
+    this._rowObserver?.disconnect();
   }
 
   private _row(index: number): HTMLElement {
@@ -173,10 +192,18 @@ export class VirtualList {
     if (this._measured) return;
     const row = this.node.firstElementChild as HTMLElement | null;
     const height = row?.offsetHeight ?? 0;
-    if (height > 0) {
+    if (row && height > 0) {
       this._rowHeight = height;
       this._measured = true;
+      this._watch(row);
     }
+  }
+
+  private _watch(row: HTMLElement): void {
+    if (!this._rowObserver || row === this._measuredRow) return;
+    if (this._measuredRow) this._rowObserver.unobserve(this._measuredRow);
+    this._measuredRow = row;
+    this._rowObserver.observe(row);
   }
 
   /**
@@ -223,6 +250,8 @@ export class VirtualList {
   private _measured = false;
   private _viewport = 0;
   private _resizeObserver: ResizeObserver | null = null;
+  private _rowObserver: ResizeObserver | null = null;
+  private _measuredRow: HTMLElement | null = null;
   private _scrollTop = 0;
   private _count = 0;
   private _first = 0;

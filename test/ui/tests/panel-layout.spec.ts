@@ -230,6 +230,42 @@ test.describe('the dataset browser at the default sidebar width', () => {
     expect(new Set(rights).size).toBe(1);
   });
 
+  test('rows follow a larger UI font size: the list is laid out at their new height', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    const layout = () =>
+      panel.locator('.odl-Browser-results').evaluate(scroller => {
+        const rows = Array.from(scroller.querySelectorAll<HTMLElement>('.odl-RecordRow'));
+        const sizer = scroller.querySelector<HTMLElement>('.odl-VirtualList')!;
+        const count = Number(rows[0].getAttribute('aria-setsize'));
+        return { row: rows[0].offsetHeight, count, sizer: sizer.offsetHeight };
+      });
+    const before = await layout();
+    expect(before.sizer).toBe(before.count * before.row);
+
+    // Settings → Theme → Increase UI Font Size, three times.
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() =>
+        window.jupyterapp.commands.execute('apputils:incr-font-size', { key: 'ui-font-size1' })
+      );
+    }
+    await expect.poll(async () => (await layout()).row).toBeGreaterThan(before.row);
+    // The scrollbar spans every row at its new height: the last row ends where the list ends.
+    await expect
+      .poll(async () => {
+        const now = await layout();
+        return now.sizer - now.count * now.row;
+      })
+      .toBe(0);
+    const scroller = panel.locator('.odl-Browser-results');
+    await scroller.evaluate(node => (node.scrollTop = node.scrollHeight));
+    const last = panel.locator(`.odl-RecordRow[aria-posinset="${before.count}"]`);
+    await expect(last).toBeVisible();
+    const [lastBox, listBox] = [(await last.boundingBox())!, (await scroller.boundingBox())!];
+    expect(Math.abs(lastBox.y + lastBox.height - (listBox.y + listBox.height))).toBeLessThan(2);
+  });
+
   test('screenshots: light and dark, with filters open and with results', async ({ page }) => {
     const panel = await openPanel(page);
     const shoot = async (name: string) => {
