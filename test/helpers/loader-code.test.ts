@@ -9,6 +9,7 @@ import {
   loadedSummary,
   loaderCode,
   loaderLanguageOf,
+  percentEncodedUrl,
   pythonString,
   typescriptString,
   type LoaderCell,
@@ -110,6 +111,49 @@ describe('loaderCode picks the file and reader', () => {
     expect(() => loaderCode({ recid: '1; rm -rf /' }, { language: 'python' })).toThrow(
       /numeric recid/
     );
+  });
+
+  it('TypeScript metadata loader: no `await (await …)` (tslab cannot run it), one await a statement', () => {
+    const source = loaderCode({ recid: '5500' }, { language: 'typescript' }).source;
+    expect(source).toContain('const catalog_5500 = await od.catalog();');
+    expect(source).toContain('const metadata_5500 = await catalog_5500.get(record_5500.recid);');
+    expect(source).not.toMatch(/await\s*\(/);
+    // A notebook that already has catalog_5500 gets the next set of names.
+    const second = loaderCode(
+      { recid: '5500' },
+      { language: 'typescript', taken: new Set(['catalog_5500']) }
+    );
+    expect(second.source).toContain('const catalog_5500_2 = await od.catalog();');
+  });
+
+  it('Python: a file URL is percent-encoded (a space, %, ü, a ? in the name), the shown name is not', () => {
+    const name = 'Zmumu sample 100% ü?.root';
+    const uri = `root://eospublic.cern.ch//eos/opendata/cms/x/${name}`;
+    const encoded =
+      'https://opendata.cern.ch/eos/opendata/cms/x/Zmumu%20sample%20100%25%20%C3%BC%3F.root';
+    expect(percentEncodedUrl(uri)).toBe(encoded);
+    expect(percentEncodedUrl(uri, 'https://127.0.0.1:8443/')).toBe(
+      encoded.replace('https://opendata.cern.ch', 'https://127.0.0.1:8443')
+    );
+    // An http(s) URI is a URL already: its escapes and query stay, raw characters are encoded.
+    expect(percentEncodedUrl('https://example.org/a b/c%20d/50%?x=1&y=ü')).toBe(
+      'https://example.org/a%20b/c%20d/50%25?x=1&y=%C3%BC'
+    );
+    expect(percentEncodedUrl('https://example.org/lone\ud800.csv')).toBe(
+      'https://example.org/lone%EF%BF%BD.csv'
+    );
+    // (A `?` would end the file name for fileName, so the record's file has none.)
+    const fileUri = uri.replace('?', '');
+    const fileUrl = encoded.replace('%3F', '');
+    const cell = loaderCode({ recid: '700', files: [{ uri: fileUri }] }, { language: 'python' });
+    expect(cell.metadata.opendata_lab.file).toBe(fileUri);
+    expect(cell.source).toContain(`uproot.open("${fileUrl}")`);
+    expect(pythonShape(cell.source).strings).toContain(name.replace('?', ''));
+    const csv = loaderCode(
+      { recid: '700', files: [{ uri: fileUri.replace('.root', '.csv') }] },
+      { language: 'python' }
+    );
+    expect(csv.source).toContain(`pd.read_csv("${fileUrl.replace('.root', '.csv')}")`);
   });
 
   it('maps kernel languages', () => {

@@ -11,13 +11,14 @@ certificates for 127.0.0.1 with test/support/make-certs.sh (openssl), as the Typ
 from __future__ import annotations
 
 import json
+import re
 import ssl
 import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "data" / "records" / "fixtures"
 MAKE_CERTS = Path(__file__).resolve().parents[1] / "support" / "make-certs.sh"
@@ -70,9 +71,13 @@ class PortalStandIn:
         records: dict[str, dict],
         slow_seconds: float = 3.0,
         certificate: tuple[Path, Path] | None = None,
+        files: dict[str, Path] | None = None,
     ):
-        """`certificate`: (certificate, key) PEM files to serve https with; default http."""
+        """`certificate`: (certificate, key) PEM files to serve https with; default http.
+        `files`: URL path (decoded, e.g. `/eos/opendata/x y.root`) → local file, served with HEAD
+        and single byte ranges, as the portal's /eos/ file server (uproot reads ROOT files so)."""
         self.records = records
+        self.files = files or {}
         self.requests: list[str] = []
         self.slow_seconds = slow_seconds
         standin = self
@@ -84,6 +89,10 @@ class PortalStandIn:
             def do_GET(self):
                 standin.requests.append(self.path)
                 standin.answer(self)
+
+            def do_HEAD(self):
+                standin.requests.append("HEAD " + self.path)
+                standin.answer_file(self, head=True)
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
@@ -112,7 +121,40 @@ class PortalStandIn:
         self.server.shutdown()
         self.server.server_close()
 
+    def answer_file(self, handler: BaseHTTPRequestHandler, head: bool = False) -> bool:
+        """Serves one of `files` (False when the path names none): 200, or 206 for `Range`."""
+        local = self.files.get(unquote(urlsplit(handler.path).path))
+        if local is None:
+            if head:
+                self.send(handler, 404, "text/plain", b"")
+            return False
+        data = local.read_bytes()
+        match = re.fullmatch(r"bytes=(\d*)-(\d*)", handler.headers.get("Range", "").strip())
+        status, start, end = 200, 0, len(data)
+        if match and (match.group(1) or match.group(2)):
+            if match.group(1):
+                start = int(match.group(1))
+                end = min(len(data), int(match.group(2)) + 1) if match.group(2) else len(data)
+            else:
+                start = max(0, len(data) - int(match.group(2)))
+            status = 206
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/octet-stream")
+        handler.send_header("Accept-Ranges", "bytes")
+        handler.send_header("Content-Length", str(end - start))
+        if status == 206:
+            handler.send_header("Content-Range", f"bytes {start}-{end - 1}/{len(data)}")
+        handler.end_headers()
+        if not head:
+            try:
+                handler.wfile.write(data[start:end])
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        return True
+
     def answer(self, handler: BaseHTTPRequestHandler):
+        if self.answer_file(handler):
+            return None
         parts = urlsplit(handler.path)
         if parts.path == "/api/records/":
             query = parse_qsl(parts.query)

@@ -7,6 +7,7 @@ also when the record's title carries a hostile payload (it must stay a string li
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,6 +18,8 @@ import pytest
 import uproot
 from jupyter_client.manager import start_new_kernel
 
+from portal_standin import PortalStandIn, make_certificates
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "notebooks"))
 from run_notebooks import CellFailure, run_notebook  # noqa: E402
@@ -24,7 +27,8 @@ from run_notebooks import CellFailure, run_notebook  # noqa: E402
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=\"alert(2)\"> '\"`${process.exit(1)}` \\ \n \u2028 \"\"\""
 
 
-def generate(language: str, record: dict, file: str | None, taken: set[str] | None = None) -> dict:
+def generate(language: str, record: dict, file: str | None, taken: set[str] | None = None,
+             portal: str | None = None) -> dict:
     """The loader cell from the helpers' built core, exactly as the extension inserts it."""
     script = (
         "const { loaderCode } = require('./kernel-helpers/dist/core');"
@@ -37,6 +41,8 @@ def generate(language: str, record: dict, file: str | None, taken: set[str] | No
         options["file"] = file
     if taken is not None:
         options["taken"] = sorted(taken)
+    if portal is not None:
+        options["portal"] = portal
     out = subprocess.run(["node", "-e", script], input=json.dumps([record, options]), cwd=ROOT,
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
@@ -168,3 +174,77 @@ def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variable
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+@pytest.mark.parametrize("recid", ["320", "1344"])
+def test_typescript_metadata_loader_runs_in_tslab(tmp_path, recid):
+    """A record without a CSV or ROOT file (320: 20 zip files; 1344: two file indexes) gets a
+    loader of its metadata from the bundled catalog; it used to be a syntax error in tslab."""
+    record = bundled_record(recid)
+    cell = generate("typescript", record, None)
+    assert cell["metadata"] == {"opendata_lab": {"recid": recid, "file": None}}
+    stdout = run_cell(cell, "tslab", "typescript", tmp_path)
+    # Every entry of `files` (index files too); an index is its .json/.txt pair.
+    indexes = {re.sub(r"\.(json|txt)$", "", f["uri"]) for f in record["files"]
+               if str(f.get("type") or "").startswith("index")}
+    assert f"record {recid}: {len(record['files'])} files, {len(indexes)} file indexes" in stdout, stdout
+
+
+# File names as the portal could have them: a space, a per cent sign, a non-ASCII letter.
+REMOTE_ROOT = "/eos/opendata/cms/upload/Zmumu sample 100% ü.root"
+REMOTE_CSV = "/eos/opendata/cms/upload/4mu 2012 (copy).csv"
+
+
+@pytest.fixture(scope="module")
+def https_portal(tmp_path_factory):
+    certs = make_certificates(tmp_path_factory.mktemp("certs"))
+    files = {REMOTE_ROOT: ROOT / "data" / "events" / "Zmumu.root",
+             REMOTE_CSV: ROOT / "data" / "events" / "4mu_2012.csv"}
+    with PortalStandIn({}, certificate=(certs["server"], certs["server_key"]), files=files) as standin:
+        yield standin, certs
+
+
+def test_python_loaders_read_remote_root_and_csv_files_over_https(https_portal):
+    """The inserted Python loaders for portal files (root:// URIs, read over https from the portal
+    stand-in, its test CA trusted through SSL_CERT_FILE, which OpenSSL's default paths honour for
+    both urllib and aiohttp) load what the local copies hold. Names with spaces used to be an
+    InvalidURL, and uproot over https needs fsspec's HTTP file system (aiohttp) in the venv."""
+    standin, certs = https_portal
+    record = {"recid": "700", "title": "remote files", "files": [
+        {"uri": "root://eospublic.cern.ch/" + REMOTE_ROOT, "size": 1},
+        {"uri": "root://eospublic.cern.ch/" + REMOTE_CSV, "size": 1},
+    ]}
+    root_cell = generate("python", record, record["files"][0]["uri"], portal=standin.url)
+    csv_cell = generate("python", record, record["files"][1]["uri"], portal=standin.url)
+    assert f'uproot.open("{standin.url}/eos/opendata/cms/upload/Zmumu%20sample%20100%25%20%C3%BC.root")' \
+        in root_cell["source"]
+    env = dict(os.environ, SSL_CERT_FILE=str(certs["ca"]))
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(ROOT / "build"), env=env)
+
+    def run(code: str) -> str:
+        out: list[str] = []
+        def hook(m: dict) -> None:
+            if m["msg_type"] == "stream":
+                out.append(m["content"]["text"])
+            assert m["msg_type"] != "error", "\n".join(m["content"]["traceback"])
+        reply = client.execute_interactive(code, timeout=180, output_hook=hook)
+        assert reply["content"]["status"] == "ok", (code, "".join(out))
+        return "".join(out)
+
+    try:
+        standin.requests.clear()
+        root_out = run(root_cell["source"])
+        csv_out = run(csv_cell["source"])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+    events = uproot.open(ROOT / "data" / "events" / "Zmumu.root")["events"]
+    assert re.search(rf"^{events.num_entries} entries × {len(events.keys())} branches in events_zmumu_sample_100 "
+                     r"\(tree events of Zmumu sample 100% ü\.root\):", root_out, re.MULTILINE), root_out
+    header, rows = csv_facts("4mu_2012.csv")
+    assert re.search(rf"^{rows} rows × {len(header)} columns in table_4mu_2012_copy ", csv_out, re.MULTILINE), csv_out
+    # Both files came from the stand-in, by their encoded paths.
+    paths = {p.split(" ")[-1].split("?")[0] for p in standin.requests}
+    assert paths == {"/eos/opendata/cms/upload/Zmumu%20sample%20100%25%20%C3%BC.root",
+                     "/eos/opendata/cms/upload/4mu%202012%20(copy).csv"}, standin.requests

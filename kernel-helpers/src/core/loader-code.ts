@@ -5,7 +5,7 @@ import { DataType, type Table } from 'apache-arrow';
 import { OpenDataError } from './errors';
 import { flatNumbers } from './physics';
 import { PORTAL_URL } from './portal-catalog';
-import { fileName, toHttpUri } from './record-files';
+import { EOS_PUBLIC_PREFIX, fileName, toHttpUri } from './record-files';
 
 export type LoaderLanguage = 'typescript' | 'python';
 export const LOADER_LANGUAGES: LoaderLanguage[] = ['typescript', 'python'];
@@ -172,6 +172,8 @@ interface Names {
   download: string;
   metadata: string;
   files: string;
+  /** TypeScript metadata loader: the catalog it reads the record from. */
+  catalog: string;
 }
 
 /**
@@ -203,7 +205,8 @@ function loaderNames(
       tree: `tree_${stem}${tail}`,
       download: `download_${stem}${tail}`,
       metadata: `metadata_${stem}${tail}`,
-      files: `files_${stem}${tail}`
+      files: `files_${stem}${tail}`,
+      catalog: `catalog_${stem}${tail}`
     };
     if (!boundNames(names, target, language).some(name => taken.has(name))) return names;
   }
@@ -211,7 +214,10 @@ function loaderNames(
 
 /** The names a cell of this kind actually binds (the others are not checked against `taken`). */
 function boundNames(names: Names, target: Target, language: LoaderLanguage): string[] {
-  if (target.kind === 'metadata') return [names.record, names.metadata, names.files];
+  if (target.kind === 'metadata') {
+    const out = [names.record, names.metadata, names.files];
+    return language === 'typescript' ? [...out, names.catalog] : out;
+  }
   const out = [names.record, names.table];
   if (targetFormat(target) === 'root') out.push(names.file, names.tree);
   if (target.kind === 'remote' && language === 'typescript') out.push(names.download);
@@ -287,8 +293,10 @@ function typescriptLoader(fields: Fields, target: Target, portal: string, names:
     `const ${names.record} = { recid: ${s(fields.recid)}, title: ${s(fields.title)}, doi: ${s(fields.doi)} };`
   ];
   if (target.kind === 'metadata') {
+    // Two statements: tslab's top-level await rewriting breaks on `await (await x).y()`.
     lines.push(
-      `const ${names.metadata} = await (await od.catalog()).get(${names.record}.recid);`,
+      `const ${names.catalog} = await od.catalog();`,
+      `const ${names.metadata} = await ${names.catalog}.get(${names.record}.recid);`,
       `const ${names.files} = od.recordFiles(${names.metadata});`,
       `console.log(\`record \${${names.record}.recid}: \${${names.files}.files.length} files, \${${names.files}.indices.length} file indexes\`);`,
       `console.log(${s(`Next, their names: ${names.files}.files.map(f => f.uri)`)});`
@@ -330,6 +338,25 @@ function typescriptLoader(fields: Fields, target: Target, portal: string, names:
   return lines.join('\n');
 }
 
+/**
+ * A record file's http(s) URL with every path character that is not URL-safe percent-encoded:
+ * a `root://eospublic…` URI is a file path (each segment encoded whole, `%`, `?` and `#` too);
+ * an http(s) URI is already a URL (only characters a URL cannot hold raw are encoded, and a `%`
+ * that starts no escape).
+ */
+export function percentEncodedUrl(uri: string, portal: string = PORTAL_URL): string {
+  // encodeURIComponent throws on a lone surrogate.
+  const text = uri.replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+  if (text.startsWith(EOS_PUBLIC_PREFIX)) {
+    const path = text.slice(EOS_PUBLIC_PREFIX.length).replace(/^\/+/, '');
+    return `${portal.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  }
+  return toHttpUri(text, portal).replace(
+    /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+/gu,
+    run => encodeURIComponent(run)
+  );
+}
+
 function pythonLoader(fields: Fields, target: Target, portal: string, names: Names): string {
   const s = pythonString;
   const lines = [
@@ -361,7 +388,8 @@ function pythonLoader(fields: Fields, target: Target, portal: string, names: Nam
     path = `data_path("events", ${s(target.sample.name)})`;
     shown = target.sample.name;
   } else {
-    path = s(target.url);
+    // Python's URL openers (urllib for pandas, aiohttp for uproot) take no raw spaces or such.
+    path = s(percentEncodedUrl(target.uri, portal));
     shown = fileName(target.uri);
   }
   const t = names.table;
