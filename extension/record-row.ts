@@ -1,4 +1,4 @@
-import { texToText, type RecordSummary } from '@opendata-lab/kernel-helpers/core';
+import { clipText, texToText, type RecordSummary } from '@opendata-lab/kernel-helpers/core';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { element } from './dom';
 import { formatBytes, formatCompact, formatNumber } from './format';
@@ -8,6 +8,9 @@ import { formatBytes, formatCompact, formatNumber } from './format';
  * (`CMS.DBGO.GC50`), the part that differs. One record has `OOPENDATA`: the same rule covers it.
  */
 const PORTAL_DOI = /^10\.7483\/[^./]+\.(.+)$/;
+
+/** Longest title a row shows (the longest real one has 179 characters); the record view has it all. */
+const TITLE_CHARS = 600;
 
 /** A CMS dataset name: /primary/processed/tier. */
 const DATASET_PATH = /^\/([^/\s]+)\/([^/\s]+)\/([^/\s]+)$/;
@@ -22,7 +25,7 @@ export function createRecordRow(record: RecordSummary, trans: TranslationBundle)
   row.dataset.recid = record.recid;
   // Roving tabindex: the list makes one row tabbable and moves focus with the arrow keys.
   row.tabIndex = -1;
-  const titleText = texToText(record.title);
+  const titleText = texToText(clipText(record.title, TITLE_CHARS));
   row.setAttribute('aria-label', trans.__('Record %1: %2', record.recid, titleText));
 
   const title = createTitle(titleText);
@@ -31,7 +34,7 @@ export function createRecordRow(record: RecordSummary, trans: TranslationBundle)
 
   // First line: who and when, and the DOI (whole: it is what tells records apart).
   const meta = element('div', 'odl-RecordRow-meta');
-  const experiment = record.experiment.join(', ');
+  const experiment = clipText(record.experiment.join(', '), 200);
   if (experiment) meta.appendChild(element('span', 'odl-RecordRow-experiment', experiment));
   const years = formatYears(record.year);
   if (years) meta.appendChild(element('span', 'odl-RecordRow-year', years));

@@ -382,6 +382,21 @@ describe('OpenDataBrowser', () => {
     expect(second.querySelector('.odl-DoiBadge')).toBeNull();
   });
 
+  it('lays out a bounded part of a huge title (a megabyte title froze the page)', async () => {
+    const snapshot: CatalogIndexData = readSnapshot();
+    const [p] = mostRecent(snapshot);
+    const huge = 'A'.repeat(1_000_000);
+    snapshot.columns.title[p] = huge;
+    const browser = await show(() => Promise.resolve(snapshot));
+    const [first] = rows(browser);
+    const shown = first.querySelector<HTMLElement>('.odl-RecordRow-title')!;
+    expect(shown.textContent!.length).toBeLessThanOrEqual(600);
+    expect(shown.textContent!.endsWith('…')).toBe(true);
+    expect(shown.title.length).toBeLessThanOrEqual(600);
+    expect(first.getAttribute('aria-label')!.length).toBeLessThan(700);
+    expect(browser.node.innerHTML.length).toBeLessThan(100_000);
+  });
+
   it('shows an error when the loader rejects, and can try again', async () => {
     const loader = jest
       .fn<Promise<unknown>, []>()

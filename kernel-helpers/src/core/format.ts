@@ -45,3 +45,11 @@ export function formatBytes(bytes: number, fractionDigits?: number): string {
     maximumFractionDigits: digits
   }).format(value);
 }
+
+/**
+ * At most `max` characters of untrusted text for display, cut with "…". Record fields are not
+ * bounded (a portal answer can carry a megabyte title); laying that out would freeze the page.
+ */
+export function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
