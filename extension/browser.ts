@@ -269,9 +269,15 @@ export class OpenDataBrowser extends SidePanel {
     const trans = this._strings;
     const state = this._model.state;
     const error = state.status === 'error' ? state.error : this._search.error;
+    // With the `portal` source there is no fallback: say so, and how to get one.
+    const portalOnly = state.status !== 'error' && this._search.source === 'portal';
     const message = status(
       'odl-Browser-error',
-      trans.__('Could not load the CERN Open Data catalog.'),
+      portalOnly
+        ? trans.__(
+            'The portal cannot be reached. Set the record source to “auto” to use the bundled snapshot meanwhile.'
+          )
+        : trans.__('Could not load the CERN Open Data catalog.'),
       'alert'
     );
     const detail = element('p', 'odl-Browser-errorDetail', error?.message ?? '');
@@ -339,7 +345,9 @@ export class OpenDataBrowser extends SidePanel {
           ? [circleIcon, trans.__('Live portal')]
           : state === 'connecting'
             ? [circleIcon, trans.__('Live portal: connecting…')]
-            : [offlineBoltIcon, trans.__('Portal unreachable: showing the bundled snapshot')];
+            : search.source === 'portal'
+              ? [offlineBoltIcon, trans.__('Portal unreachable')]
+              : [offlineBoltIcon, trans.__('Portal unreachable: showing the bundled snapshot')];
     const iconNode = element('span', 'odl-SourceStatus-icon');
     iconNode.setAttribute('aria-hidden', 'true');
     icon.element({ container: iconNode, tag: 'span' });

@@ -61,13 +61,13 @@ export class RecordSource implements IRecordSource {
     return this._statusChanged;
   }
 
-  /** The portal while the setting asks for it and it is not known to be down. */
+  /**
+   * Whether the portal is asked: always under 'portal' (it is the only source then), under 'auto'
+   * while it is not known to be down.
+   */
   usesPortal(): boolean {
-    return (
-      this._portal !== null &&
-      this._setting !== 'snapshot' &&
-      Date.now() - this._offlineSince >= this._retryMs
-    );
+    if (this._portal === null || this._setting === 'snapshot') return false;
+    return this._setting === 'portal' || Date.now() - this._offlineSince >= this._retryMs;
   }
 
   snapshot(): Promise<CatalogSource> {
@@ -82,7 +82,8 @@ export class RecordSource implements IRecordSource {
       try {
         return { result: await this.searchIn('portal', text, options), origin: 'portal' };
       } catch (error) {
-        if (isUsageError(error)) throw error;
+        // Only 'auto' falls back: under 'portal', snapshot rows would look like the portal's.
+        if (isUsageError(error) || this._setting === 'portal') throw error;
       }
     }
     return { result: await this.searchIn('snapshot', text, options), origin: 'snapshot' };
@@ -102,7 +103,7 @@ export class RecordSource implements IRecordSource {
 
   /** The record; with 'auto', a failing portal falls back to the snapshot. */
   async get(recid: string | number): Promise<ILoadedRecord> {
-    if (this.usesPortal() || (this._portal !== null && this._setting === 'portal')) {
+    if (this.usesPortal()) {
       try {
         return { record: await this._ask(() => this._portal!.get(recid)), origin: 'portal' };
       } catch (error) {

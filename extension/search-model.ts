@@ -195,6 +195,11 @@ export class SearchModel implements ISearchModel {
         if (generation !== this._generation) return;
         this._status = 'error';
         this._error = reason instanceof Error ? reason : new Error(String(reason));
+        if (this._results?.origin === 'snapshot' && this._records.setting === 'portal') {
+          // Rows of the snapshot must not stay listed as if the portal had sent them.
+          this._results = null;
+          this._blocks = new Map();
+        }
         this._changed.emit();
       }
     );

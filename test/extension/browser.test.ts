@@ -449,7 +449,7 @@ describe('OpenDataBrowser', () => {
         portal: new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 })
       })
     });
-    search.source = 'portal';
+    search.source = 'auto';
     panel = new OpenDataBrowser({ model, search });
     const status = panel.node.querySelector<HTMLElement>('.odl-SourceStatus')!;
     expect(status.dataset.source).toBe('connecting');
@@ -460,5 +460,25 @@ describe('OpenDataBrowser', () => {
     expect(status.querySelector('button')?.textContent).toBe('Retry');
     expect(search.results!.origin).toBe('snapshot');
     expect(rows(panel).length).toBeGreaterThan(0);
+  });
+
+  it('with the portal-only source, an unreachable portal is an error with a way out, not snapshot rows', async () => {
+    const model = new CatalogModel(() => Promise.resolve(readSnapshot()));
+    const search = new SearchModel({
+      source: new RecordSource({
+        catalog: model,
+        portal: new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 })
+      })
+    });
+    search.source = 'portal';
+    panel = new OpenDataBrowser({ model, search });
+    Widget.attach(panel, document.body);
+    await settled(panel);
+    const status = panel.node.querySelector<HTMLElement>('.odl-SourceStatus')!;
+    expect(status.dataset.source).toBe('offline');
+    expect(status.textContent).toContain('Portal unreachable');
+    expect(status.textContent).not.toContain('snapshot');
+    expect(panel.node.querySelector('[role="alert"]')?.textContent).toContain('“auto”');
+    expect(rows(panel)).toHaveLength(0);
   });
 });

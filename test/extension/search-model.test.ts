@@ -334,12 +334,28 @@ describe('SearchModel with the portal', () => {
   it('falls back when nothing listens at the portal address', async () => {
     const dead = new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 });
     const model = new SearchModel({ source: records({ portal: dead }) });
-    model.source = 'portal';
+    model.source = 'auto';
     void model.refresh();
     await settled(model);
     expect(model.portalStatus).toBe('offline');
     expect(model.results!.origin).toBe('snapshot');
     expect(model.results!.total).toBe(CatalogIndex.fromJSON(readSnapshot()).count - ondemand());
+    model.dispose();
+  });
+
+  it('under the portal-only setting, a dead portal is an error, never snapshot rows', async () => {
+    const dead = new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 });
+    const model = new SearchModel({ source: records({ portal: dead }) });
+    void model.refresh(); // the snapshot answers first, under the default setting
+    await settled(model);
+    expect(model.results!.origin).toBe('snapshot');
+    model.source = 'portal';
+    await nextChange(model);
+    while (model.status === 'searching') await nextChange(model);
+    expect(model.status).toBe('error');
+    expect(model.portalStatus).toBe('offline');
+    expect(model.results).toBeNull();
+    expect(model.hit(0)).toBeUndefined();
     model.dispose();
   });
 });

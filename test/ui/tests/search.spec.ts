@@ -236,7 +236,7 @@ test('search-as-you-type over the whole snapshot updates results within 50 ms of
   }
 });
 
-test('with the portal unreachable, switching the source to portal shows the offline indicator and snapshot results', async ({
+test('with the portal unreachable, source auto shows the offline indicator and snapshot results, source portal an error', async ({
   page
 }) => {
   // The route's answers: the portal is unreachable (502/504), but no request is refused (400).
@@ -261,7 +261,7 @@ test('with the portal unreachable, switching the source to portal shows the offl
         };
       }
     ).galata.getPlugin('@jupyterlab/apputils-extension:settings');
-    await registry.set('opendata-lab:browser', 'source', 'portal');
+    await registry.set('opendata-lab:browser', 'source', 'auto');
   });
   await expect(status).toHaveAttribute('data-source', 'offline');
   await expect(status).toHaveText(/Portal unreachable: showing the bundled snapshot/);
@@ -283,6 +283,23 @@ test('with the portal unreachable, switching the source to portal shows the offl
   await expect(status).toHaveAttribute('data-source', 'offline');
   await panel.screenshot({ path: path.join(screenshots, 'browser-facets-dark.png') });
   await page.theme.setLightTheme();
+
+  // The portal-only source has no fallback: an error that says how to get one, no snapshot rows.
+  await page.evaluate(async () => {
+    const registry = await (
+      window as unknown as {
+        galata: {
+          getPlugin(
+            id: string
+          ): Promise<{ set(plugin: string, key: string, value: string): Promise<void> }>;
+        };
+      }
+    ).galata.getPlugin('@jupyterlab/apputils-extension:settings');
+    await registry.set('opendata-lab:browser', 'source', 'portal');
+  });
+  await expect(panel.getByRole('alert')).toContainText('Set the record source to “auto”');
+  await expect(status).toHaveText(/^Portal unreachable/);
+  await expect(panel.locator('.odl-RecordRow[data-recid]')).toHaveCount(0);
 });
 
 test.describe('settings', () => {
