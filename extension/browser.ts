@@ -13,13 +13,12 @@ import { element } from './dom';
 import { FacetFilters } from './facet-filters';
 import { formatNumber } from './format';
 import { TRANSLATION_DOMAIN } from './i18n';
+import { DEFAULT_SETTINGS } from './settings';
 import { openDataIcon } from './icons';
 import { createPlaceholderRow, createRecordRow } from './record-row';
 import type { ISearchResults, SearchModel } from './search-model';
 import type { ICatalogModel } from './tokens';
 import { VirtualList } from './virtual-list';
-
-export const DEFAULT_PAGE_SIZE = 20;
 
 /** Until a row is laid out; the stylesheet fixes the real height (`.odl-RecordRow`). */
 const ROW_HEIGHT = 100;
@@ -41,7 +40,7 @@ export class OpenDataBrowser extends SidePanel {
     const trans = (this._strings = translator.load(TRANSLATION_DOMAIN));
     this._model = options.model;
     this._search = options.search;
-    this._search.blockSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this._search.blockSize = options.pageSize ?? DEFAULT_SETTINGS.pageSize;
 
     this.id = OpenDataBrowser.ID;
     this.addClass('odl-Browser');
@@ -93,7 +92,8 @@ export class OpenDataBrowser extends SidePanel {
   }
 
   set pageSize(value: number) {
-    this._search.blockSize = Number.isInteger(value) && value > 0 ? value : DEFAULT_PAGE_SIZE;
+    this._search.blockSize =
+      Number.isInteger(value) && value > 0 ? value : DEFAULT_SETTINGS.pageSize;
   }
 
   /** The search box. */

@@ -17,6 +17,7 @@ import { CommandIDs } from './commands';
 import { element as el } from './dom';
 import { formatBytes, formatNumber } from './format';
 import { TRANSLATION_DOMAIN } from './i18n';
+import { DEFAULT_SETTINGS } from './settings';
 import type { IIndexLoader } from './index-loader';
 import { cleanRecordHtml, linkElement, recordLink } from './record-html';
 import { formatType } from './record-row';
@@ -24,7 +25,6 @@ import type { ICatalogModel } from './tokens';
 
 /** Authors shown before the rest are folded away (author lists reach 3,308 names). */
 const AUTHORS_SHOWN = 10;
-export const DEFAULT_FILES_PAGE = 50;
 
 /** Where a file loads from: a bundled copy, the portal (reachable, unreachable, not asked yet). */
 export type FileAvailability = 'bundled' | 'downloadable' | 'needs-portal' | 'portal';
@@ -555,7 +555,7 @@ export class RecordView extends Widget {
    */
   private _pagedFiles(files: RecordFile[], recid: string): HTMLElement {
     const trans = this._trans;
-    const pageSize = Math.max(1, this._options.filesPageSize ?? DEFAULT_FILES_PAGE);
+    const pageSize = Math.max(1, this._options.filesPageSize ?? DEFAULT_SETTINGS.filesPageSize);
     const id = `odl-FileTable-${++tableCount}`;
     const box = el('div', 'odl-FileTable');
     const table = el('table', 'odl-FileTable-table');

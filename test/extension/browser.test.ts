@@ -1,6 +1,7 @@
 import { Widget } from '@lumino/widgets';
 import { PortalCatalog, type CatalogIndexData } from '@opendata-lab/kernel-helpers/core';
-import { DEFAULT_PAGE_SIZE, OpenDataBrowser } from '../../extension/browser';
+import { OpenDataBrowser } from '../../extension/browser';
+import { DEFAULT_SETTINGS } from '../../extension/settings';
 import { CatalogModel } from '../../extension/catalog-model';
 import { RecordSource } from '../../extension/record-source';
 import { SearchModel } from '../../extension/search-model';
@@ -428,7 +429,7 @@ describe('OpenDataBrowser', () => {
     expect(browser.pageSize).toBe(5);
     expect(browser.search.hit(4)).toBeDefined();
     browser.pageSize = 0;
-    expect(browser.pageSize).toBe(DEFAULT_PAGE_SIZE);
+    expect(browser.pageSize).toBe(DEFAULT_SETTINGS.pageSize);
   });
 
   it('says which source answers: the snapshot by default', async () => {
