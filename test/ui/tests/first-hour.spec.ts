@@ -146,3 +146,68 @@ test('a record tab names its record in readable text, not TeX', async ({ page })
   expect(label).toContain('t\u0304'); // t with a combining macron
   expect(label).not.toMatch(/[$\\]/);
 });
+
+test('the first hour in one walk: search, facet, record, its link, dark theme with a plot, reload', async ({
+  page
+}) => {
+  const shot = (name: string) =>
+    page.screenshot({ path: path.join(screenshots, `walk-${name}.png`) });
+  // Search as a physicist types it, with a filter.
+  await page.locator('body').press('Alt+Shift+O');
+  await page.keyboard.type('DoubleMu Run2011A');
+  const rows = panel(page).locator('.odl-RecordRow:not(.odl-mod-placeholder)');
+  await expect(rows.first()).toHaveAttribute('data-recid', '17');
+  await panel(page)
+    .getByRole('button', { name: /^Filters/ })
+    .click();
+  await panel(page).getByRole('checkbox', { name: /^CMS/ }).check();
+  await expect(panel(page).getByRole('button', { name: /^Filters \(1\)/ })).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-recid', '17');
+  await shot('1-search-light');
+
+  // Open it with the mouse; follow the link its abstract ends with, inside JupyterLab.
+  await rows.first().locator('.odl-RecordRow-title').click();
+  const view = page.locator('#opendata-lab-record-17 .odl-RecordView');
+  const link = view.locator('section[aria-label="Abstract"] a[href*="/record/"]').first();
+  const target = (await link.getAttribute('href'))!.split('/record/')[1];
+  await link.click();
+  await expect(page.locator(`#opendata-lab-record-${target} .odl-RecordView-title`)).toBeVisible();
+  await shot('2-linked-record-light');
+
+  // Dark theme: a histogram from the helpers follows it.
+  await page.theme.setDarkTheme();
+  await page.notebook.createNew('walk.ipynb', { kernel: 'tslab' });
+  await page.notebook.setCell(
+    0,
+    'code',
+    [
+      'import * as od from "@opendata-lab/kernel-helpers";',
+      'const t = od.readCSV(od.dataPath("events", "Zmumu.csv"));',
+      'const h = new od.Hist1D(60, 60, 120).fill(od.numericColumn(t, "M"));',
+      'od.show(od.histogramFigure(h, { title: "Z peak", xTitle: "M(μμ) [GeV]" }));'
+    ].join('\n')
+  );
+  await page.notebook.runCell(0);
+  const graph = page.locator('.jp-Notebook .js-plotly-plot').first();
+  await expect(graph).toBeVisible();
+  const [paper, layout] = await graph.evaluate(el => {
+    const probe = document.createElement('div');
+    probe.style.color = 'var(--jp-layout-color0)';
+    document.body.appendChild(probe);
+    const expected = getComputedStyle(probe).color;
+    probe.remove();
+    return [getComputedStyle(el.querySelector('svg.main-svg')!).backgroundColor, expected];
+  });
+  expect(paper).toBe(layout);
+  await expect(
+    page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+  ).toHaveCount(0);
+  await shot('3-plot-dark');
+
+  // A reload keeps the record tabs.
+  await page.waitForTimeout(2000);
+  await page.reload({ waitForIsReady: false });
+  await expect(page.locator('#opendata-lab-record-17')).toHaveCount(1);
+  await expect(page.locator(`#opendata-lab-record-${target}`)).toHaveCount(1);
+  await page.theme.setLightTheme();
+});
