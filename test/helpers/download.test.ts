@@ -386,3 +386,21 @@ test('an https URL to a port that speaks plain http: a failed TLS handshake nami
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('nothing listening at the address: the failure in words, with how many attempts were made', async () => {
+  // A port that was just free: bind, read the port, close, then ask it.
+  const probe = await PortalServer.start('http');
+  const url = `${probe.url}${pathOf('zmumu')}`;
+  await probe.close();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opendata-download-'));
+  try {
+    const err = await failure(downloadFile(url, { dir, ...fast, retries: 2 }));
+    expect(err.code).toBe('E_NETWORK');
+    expect(err.message).toBe(
+      `${url}: nothing answers at ${new URL(url).host}: the connection was refused (ECONNREFUSED) (gave up after 3 attempts)`
+    );
+    expect(fs.readdirSync(dir)).toEqual([]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -131,8 +131,20 @@ function describeFailure(url: string, err: unknown): string {
     const reason = /SSL routines:[^:]*:([^:]+)/.exec(e.message)?.[1] ?? detail;
     return `TLS handshake with ${host} failed (${reason}); does it serve https on this port?`;
   }
-  return detail;
+  const words = typeof e.code === 'string' ? NETWORK_WORDS[e.code]?.(host) : undefined;
+  return words ? `${words} (${e.code})` : detail;
 }
+
+/** Node's errno codes of a failed connection, in words a user can act on. */
+const NETWORK_WORDS: Record<string, (host: string) => string> = {
+  ECONNREFUSED: host => `nothing answers at ${host}: the connection was refused`,
+  ENOTFOUND: host => `the host name of ${host} was not found: no network, or a typo in the URL?`,
+  EAI_AGAIN: host => `the host name of ${host} could not be looked up now: no network?`,
+  ECONNRESET: host => `${host} closed the connection (reset)`,
+  ETIMEDOUT: host => `${host} did not answer in time`,
+  EHOSTUNREACH: host => `${host} cannot be reached: no route to it (no network?)`,
+  ENETUNREACH: host => `${host} cannot be reached: the network is down`
+};
 
 /** Reads a whole response body (small answers: file indexes, record JSON). */
 export async function readBody(res: http.IncomingMessage, url: string): Promise<Buffer> {
@@ -179,7 +191,12 @@ export async function withRetries<T>(
     try {
       return await attempt(n);
     } catch (err) {
-      if (n >= retries || !isRetryable(err)) throw err;
+      if (n >= retries || !isRetryable(err)) {
+        if (n > 0 && err instanceof OpenDataError) {
+          err.message += ` (gave up after ${n + 1} attempts)`;
+        }
+        throw err;
+      }
       options.onRetry?.(err as OpenDataError, n + 1, delay);
       await new Promise(resolve => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, options.maxDelayMs ?? 30_000);
