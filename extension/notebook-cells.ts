@@ -1,9 +1,5 @@
 import {
-  citationCsl,
-  formatCitation,
   loaderLanguageOf,
-  type CitableRecord,
-  type CitationFormat,
   type LoaderCell,
   type LoaderLanguage
 } from '@opendata-lab/kernel-helpers/core';
@@ -91,22 +87,5 @@ export function namesInNotebook(model: INotebookModel): Set<string> {
   return names;
 }
 
-/** One bibliography of several records: entries one after another; CSL-JSON as one array. */
-export function bibliography(records: CitableRecord[], format: CitationFormat): string {
-  if (format === 'csl-json') {
-    return JSON.stringify(records.map(citationCsl), null, 2) + '\n';
-  }
-  return records.map(r => formatCitation(r, format)).join(format === 'text' ? '' : '\n');
-}
-
-/** A citation as a markdown cell: text as a paragraph, the others in a fenced block. */
-export function citationMarkdown(citation: string, format: CitationFormat): string {
-  if (format === 'text') {
-    return citation.trim().split('\n').join('\n\n');
-  }
-  const language = format === 'csl-json' ? 'json' : format;
-  // A fence longer than any backtick run in the citation, so no value can close it early.
-  const longest = Math.max(2, ...(citation.match(/`+/g) ?? []).map(run => run.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${citation.trimEnd()}\n${fence}`;
-}
+// The citation cell's source is built in core (the Python export test runs the same code).
+export { bibliography, citationMarkdown } from '@opendata-lab/kernel-helpers/core';

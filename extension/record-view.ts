@@ -1,5 +1,6 @@
 import {
   bundledSample,
+  clipText,
   fileName,
   indexFiles,
   recordFiles,
@@ -25,6 +26,22 @@ import type { ICatalogModel } from './tokens';
 
 /** Authors shown before the rest are folded away (author lists reach 3,308 names). */
 const AUTHORS_SHOWN = 10;
+// A portal answer sets every size (a 1 MB title and 50,000 authors froze the tab): longer values
+// are cut, with the whole value laid out only when asked for. Real titles reach 179 characters,
+// abstracts 31,738.
+const TITLE_SHOWN = 2000;
+const NAME_SHOWN = 300;
+/** HTML fields longer than this are shown as cut text, the HTML on request. */
+const HTML_SHOWN = 100_000;
+const HTML_TEXT_SHOWN = 10_000;
+const ENTITIES: Record<string, string> = {
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'"
+};
 
 /** Where a file loads from: a bundled copy, the portal (reachable, unreachable, not asked yet). */
 export type FileAvailability = 'bundled' | 'downloadable' | 'needs-portal' | 'portal';
@@ -85,11 +102,20 @@ export class RecordView extends Widget {
     this.node.replaceChildren();
 
     const header = el('header', 'odl-RecordView-header');
-    const title = el('h1', 'odl-RecordView-title', text(r.title) || trans.__('Record %1', r.recid));
+    const fullTitle = text(r.title);
+    const title = el(
+      'h1',
+      'odl-RecordView-title',
+      clipText(fullTitle, TITLE_SHOWN) || trans.__('Record %1', r.recid)
+    );
     void this._options.latexTypesetter?.typeset(title); // e.g. "ATLAS $t\bar{t}$ simulation …"
-    header.append(title);
-    if (text(r.title_additional)) {
-      header.append(el('p', 'odl-RecordView-subtitle', text(r.title_additional)));
+    header.append(title, ...this._rest(fullTitle, TITLE_SHOWN, trans.__('Full title')));
+    const subtitle = text(r.title_additional);
+    if (subtitle) {
+      header.append(
+        el('p', 'odl-RecordView-subtitle', clipText(subtitle, TITLE_SHOWN)),
+        ...this._rest(subtitle, TITLE_SHOWN, trans.__('Full subtitle'))
+      );
     }
     const meta = el('p', 'odl-RecordView-meta');
     const parts = [
@@ -296,9 +322,28 @@ export class RecordView extends Widget {
       return null;
     }
     const div = el('div', 'odl-RecordView-html jp-RenderedHTMLCommon');
-    div.append(
-      cleanRecordHtml(this._options.sanitizer, source, name => this._trans.__('Image: %1', name))
-    );
+    const clean = () =>
+      cleanRecordHtml(this._options.sanitizer, source, name => this._trans.__('Image: %1', name));
+    if (source.length > HTML_SHOWN) {
+      // Too long to sanitize and lay out at once: its text, cut; the HTML when asked for.
+      const words = source
+        .slice(0, HTML_TEXT_SHOWN * 4)
+        .replace(/<[^<>]*>/g, ' ')
+        .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_, e: string) => ENTITIES[e])
+        .replace(/\s+/g, ' ')
+        .trim();
+      const summary = this._trans.__('Full text (%1 characters)', formatNumber(source.length));
+      div.append(
+        el('p', '', clipText(words, HTML_TEXT_SHOWN)),
+        this._fold('odl-RecordView-fullText', summary, () => {
+          const full = el('div');
+          full.append(clean());
+          return full;
+        })
+      );
+      return div;
+    }
+    div.append(clean());
     // Abstracts write formulas in TeX ($H\rightarrow ZZ$): JupyterLab's typesetter (MathJax)
     // renders them as in markdown cells. It reads the cleaned text, not the raw metadata.
     void this._options.latexTypesetter?.typeset(div);
@@ -365,24 +410,47 @@ export class RecordView extends Widget {
     }
     const box = el('div', 'odl-RecordView-authors');
     if (collaboration) {
-      box.append(el('p', 'odl-RecordView-collaboration', collaboration));
+      box.append(
+        el('p', 'odl-RecordView-collaboration', clipText(collaboration, TITLE_SHOWN)),
+        ...this._rest(collaboration, TITLE_SHOWN, trans.__('Full name'))
+      );
     }
     if (names.length > 0) {
-      box.append(el('p', 'odl-RecordView-authorList', names.slice(0, AUTHORS_SHOWN).join('; ')));
+      const shown = names.slice(0, AUTHORS_SHOWN).map(name => clipText(name, NAME_SHOWN));
+      box.append(el('p', 'odl-RecordView-authorList', shown.join('; ')));
       if (names.length > AUTHORS_SHOWN) {
-        const more = el('details', 'odl-RecordView-moreAuthors');
-        more.append(
-          el(
-            'summary',
-            '',
-            trans.__('%1 more authors', formatNumber(names.length - AUTHORS_SHOWN))
-          ),
-          el('p', '', names.slice(AUTHORS_SHOWN).join('; '))
+        // The rest (up to 50,000 names seen) is laid out when the fold is opened.
+        box.append(
+          this._fold(
+            'odl-RecordView-moreAuthors',
+            trans.__('%1 more authors', formatNumber(names.length - AUTHORS_SHOWN)),
+            () => el('p', '', names.slice(AUTHORS_SHOWN).join('; '))
+          )
         );
-        box.append(more);
       }
     }
     return box;
+  }
+
+  /** A closed fold whose content is made when it is first opened. */
+  private _fold(className: string, summary: string, content: () => HTMLElement): HTMLElement {
+    const fold = el('details', className) as HTMLDetailsElement;
+    fold.append(el('summary', '', summary));
+    fold.addEventListener('toggle', () => {
+      if (fold.open && fold.childElementCount === 1) {
+        fold.append(content());
+      }
+    });
+    return fold;
+  }
+
+  /** For a value cut to `max` characters: a fold with the whole value; nothing when it was not cut. */
+  private _rest(value: string, max: number, label: string): HTMLElement[] {
+    if (value.length <= max) {
+      return [];
+    }
+    const summary = this._trans.__('%1 (%2 characters)', label, formatNumber(value.length));
+    return [this._fold('odl-RecordView-fullText', summary, () => el('p', '', value))];
   }
 
   private _identifiers(r: RecordFields): HTMLElement {

@@ -536,3 +536,72 @@ describe('RecordView', () => {
     expect(bundled.querySelector('.odl-FileTable')).toBeNull();
   });
 });
+
+// Issue 18: "Cite in notebook" and the record tab froze on a record with a 1 MB title and 50,000
+// authors; the record view must stay quick with any sizes, the full values one click away.
+describe('RecordView with huge values', () => {
+  const real = shardRecord(5500);
+  const realTitle = String(real.title);
+  const realAuthors = real.authors as { name: string }[];
+  const realAbstract = String((real.abstract as { description: string }).description);
+  const repeat = (text: string, length: number) =>
+    (text + ' ').repeat(Math.ceil(length / (text.length + 1)));
+  const huge: CatalogRecord = {
+    ...real,
+    title: repeat(realTitle, 1_000_000),
+    title_additional: repeat(realTitle, 1_000_000),
+    authors: Array.from({ length: 50_000 }, (_, i) => realAuthors[i % realAuthors.length]),
+    collaboration: { name: repeat('CMS', 100_000) },
+    abstract: { description: repeat(realAbstract, 1_000_000) }
+  };
+
+  it('renders a 1 MB title, subtitle and abstract and 50,000 authors (from record 5500) in < 1 s', () => {
+    const started = performance.now();
+    const view = render(huge);
+    const elapsed = performance.now() - started;
+    console.log(`record view of a 1 MB title and 50,000 authors: ${elapsed.toFixed(0)} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    const node = view.node;
+    expect(node.textContent!.length).toBeLessThan(100_000);
+  });
+
+  it('cuts what it lays out and keeps every full value one click away', () => {
+    const node = render(huge).node;
+    const title = node.querySelector('.odl-RecordView-title')!.textContent!;
+    expect(title.endsWith('…')).toBe(true);
+    expect(title.length).toBeLessThanOrEqual(2000);
+    expect(String(huge.title).startsWith(title.slice(0, -1))).toBe(true);
+    // Folds: full title, subtitle, collaboration and abstract, and the other 49,990 authors.
+    const folds = Array.from(node.querySelectorAll('details'));
+    const full = (summary: RegExp) => {
+      const fold = folds.find(d => summary.test(d.querySelector('summary')!.textContent!))!;
+      expect(fold.childElementCount).toBe(1); // nothing laid out before it is opened
+      expect(fold.open).toBe(false);
+      expand(fold);
+      return fold.lastElementChild!.textContent!;
+    };
+    expect(full(/^Full title \(1,000,\d{3} characters\)$/)).toBe(String(huge.title).trim());
+    expect(full(/^Full subtitle/)).toBe(String(huge.title_additional).trim());
+    expect(full(/^Full name/)).toBe(String((huge.collaboration as { name: string }).name).trim());
+    const others = full(/^49,990 more authors$/).split('; ');
+    expect(others).toHaveLength(49_990);
+    expect(others[0]).toBe(realAuthors[10 % realAuthors.length].name);
+    // The abstract: its text, cut; the cleaned HTML on request, with its text whole.
+    const abstract = section(render(huge), 'Abstract');
+    expect(abstract.querySelector('p')!.textContent!.length).toBeLessThanOrEqual(10_000);
+    const fold = abstract.querySelector('details')!;
+    expand(fold);
+    expect(fold.lastElementChild!.textContent!.length).toBeGreaterThan(900_000);
+  });
+
+  it('lays out real records whole: no fold for a real title, name or abstract', () => {
+    for (const recid of [5500, 17, 5200]) {
+      const view = render(shardRecord(recid));
+      expect(view.node.querySelectorAll('.odl-RecordView-fullText')).toHaveLength(0);
+      expect(view.node.querySelector('.odl-RecordView-title')!.textContent).toBe(
+        String(shardRecord(recid).title).trim()
+      );
+      document.body.replaceChildren();
+    }
+  });
+});

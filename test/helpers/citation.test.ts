@@ -7,11 +7,17 @@ import fs from 'fs';
 import path from 'path';
 import zlib from 'zlib';
 import {
+  bibliography,
   CitableRecord,
+  CITATION_FORMATS,
+  CITATION_MAX_AUTHORS,
+  CITATION_MAX_TITLE,
   citationBibTeX,
   citationCsl,
+  citationMarkdown,
   citationRis,
   citationText,
+  escapeMarkdown,
   formatCitation
 } from '../../kernel-helpers/src/core/citation';
 import { readFixtures } from '../support/portal-api';
@@ -201,5 +207,97 @@ describe('every record with a DOI in the snapshot', () => {
     // formatCitation's csl-json output is the same array shape.
     expect(JSON.parse(formatCitation(records[0], 'csl-json'))).toEqual([items[0]]);
     console.log(`CSL-JSON: ${items.length} items valid`);
+  });
+});
+
+// Issue 18: a portal answer (or anything posing as one) controls every value of a record.
+describe('hostile records', () => {
+  const r5500 = readFixtures().find(r => r.recid === '5500') as unknown as Required<CitableRecord>;
+  const PAYLOADS = [
+    '<a href="javascript:alert(1)">click me</a>',
+    '<style>body { display: none }</style>',
+    '<img src=https://evil.example/x.png>',
+    '[x](javascript:alert(2))',
+    '&lt;script&gt;alert(4)&lt;/script&gt;',
+    '&lt;a href="javascript:alert(5)"&gt;entity link&lt;/a&gt;',
+    '```\n````',
+    'bidi \u202e reversed \u0000 nul',
+    '$\\href{javascript:alert(7)}{math}$'
+  ].join(' ');
+  const hostile: CitableRecord = {
+    ...r5500,
+    title: `Dimuon ${PAYLOADS}`,
+    authors: [{ name: `Smith, Ann ${PAYLOADS}` }, ...r5500.authors],
+    collaboration: { name: `CMS ${PAYLOADS}` }
+  };
+
+  test('citationText is plain text: no tags (also none decoded from entities), no style or script body, no controls', () => {
+    const text = citationText(hostile);
+    expect(text).not.toMatch(/<[A-Za-z/!?][^<>]*>/);
+    expect(text).not.toMatch(/&(lt|gt|amp);/);
+    expect(text).not.toContain('display: none');
+    expect(text).not.toContain('alert(4)');
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+    // The words around the markup stay, in order.
+    expect(text).toContain('Dimuon click me [x](javascript:alert(2)) entity link');
+    expect(text.startsWith('Smith, Ann click me')).toBe(true);
+    expect(text.endsWith(`CERN Open Data Portal. DOI:${r5500.doi}`)).toBe(true);
+  });
+
+  test('a 1 MB title and 50,000 authors (from record 5500) cite in every format in < 1 s, cut to sane lengths', async () => {
+    const title = (r5500.title + ' ').repeat(Math.ceil(1_000_000 / (r5500.title.length + 1)));
+    const authors = Array.from(
+      { length: 50_000 },
+      (_, i) => r5500.authors[i % r5500.authors.length]
+    );
+    const huge: CitableRecord = { ...r5500, title, authors };
+    expect(title.length).toBeGreaterThanOrEqual(1_000_000);
+    const started = performance.now();
+    const out = Object.fromEntries(
+      CITATION_FORMATS.map(f => [f, citationMarkdown(bibliography([huge], f), f)])
+    );
+    const elapsed = performance.now() - started;
+    console.log(`cited a 1 MB title and 50,000 authors in 4 formats in ${elapsed.toFixed(0)} ms`);
+    expect(elapsed).toBeLessThan(1000);
+    for (const f of CITATION_FORMATS) expect(out[f].length).toBeLessThan(20_000);
+    // Text: the first CITATION_MAX_AUTHORS names, then "et al."; the title cut with "…".
+    const text = citationText(huge);
+    const names = authors.slice(0, CITATION_MAX_AUTHORS).map(a => `${a.name};`);
+    expect(text.startsWith(`${names.join(' ')} et al. (${r5500.date_published}). `)).toBe(true);
+    const citedTitle = citationCsl(huge).title;
+    expect(citedTitle.length).toBe(CITATION_MAX_TITLE);
+    expect(citedTitle.endsWith('…')).toBe(true);
+    expect(title.startsWith(citedTitle.slice(0, -1).trimEnd())).toBe(true);
+    // BibTeX: the same names and BibTeX's own "and others", read back by a real parser.
+    const { errors, entries } = await parseBibTeX(citationBibTeX(huge));
+    expect(errors).toEqual([]);
+    const read = entries[0].fields.author as { lastName?: string; name?: string }[];
+    expect(read).toHaveLength(CITATION_MAX_AUTHORS + 1);
+    expect(read[0].lastName).toBe(r5500.authors[0].name!.split(', ')[0]);
+    expect(read.at(-1)).toEqual({ lastName: 'others' }); // what bibtex's styles print as et al.
+    expect(citationCsl(huge).author).toHaveLength(CITATION_MAX_AUTHORS);
+    expect(citationRis(huge).match(/^AU {2}- /gm)).toHaveLength(CITATION_MAX_AUTHORS);
+  });
+
+  test('markdown: the text is escaped (no tag, link or list from the record); a fence cannot be closed by a value', () => {
+    const md = citationMarkdown(bibliography([hostile], 'text'), 'text');
+    expect(md).not.toMatch(/<(?!\/?span\b)[A-Za-z/!?]/); // only our own no-math span
+    expect(md).not.toMatch(/(^|[^\\])\[[^\]]*(^|[^\\])\]\(/); // no unescaped [..](
+    expect(md).toContain('\\[x\\](javascript:alert(2))');
+    expect(md.startsWith('<span class="tex2jax_ignore">Smith, Ann')).toBe(true);
+    expect(escapeMarkdown('# one')).toBe('\\# one');
+    expect(escapeMarkdown('1. one')).toBe('1\\. one');
+    expect(escapeMarkdown('- a <b> & `c` *d* _e_ $f$ |g| ~h~ \\i')).toBe(
+      '\\- a &lt;b&gt; &amp; \\`c\\` \\*d\\* \\_e\\_ \\$f\\$ \\|g\\| \\~h\\~ \\\\i'
+    );
+    for (const format of ['bibtex', 'csl-json', 'ris'] as const) {
+      const block = citationMarkdown(bibliography([hostile], format), format);
+      const fence = /^`+/.exec(block)![0];
+      const lines = block.split('\n');
+      // The opening and the last line are the only lines that start with a fence this long.
+      expect(lines.filter(l => l.startsWith(fence))).toHaveLength(2);
+      expect(lines.at(-1)).toBe(fence);
+    }
   });
 });
