@@ -1,4 +1,5 @@
 import {
+  errorCode,
   IndexedCatalog,
   OpenDataError,
   type CatalogSource,
@@ -83,7 +84,7 @@ export class RecordSource implements IRecordSource {
         return { result: await this.searchIn('portal', text, options), origin: 'portal' };
       } catch (error) {
         // Only 'auto' falls back: under 'portal', snapshot rows would look like the portal's.
-        if (isUsageError(error) || this._setting === 'portal') throw error;
+        if (errorCode(error) === 'E_USAGE' || this._setting === 'portal') throw error;
       }
     }
     return { result: await this.searchIn('snapshot', text, options), origin: 'snapshot' };
@@ -126,7 +127,7 @@ export class RecordSource implements IRecordSource {
       this._setStatus('online');
       return answer;
     } catch (error) {
-      const code = (error as { code?: string } | null)?.code;
+      const code = errorCode(error);
       if (code !== 'E_NOT_FOUND' && code !== 'E_USAGE') {
         this._offlineSince = Date.now();
         this._setStatus('offline');
@@ -165,10 +166,6 @@ export namespace RecordSource {
     /** How long an unreachable portal is left alone before it is asked again. */
     portalRetryMs?: number;
   }
-}
-
-function isUsageError(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'E_USAGE';
 }
 
 /**

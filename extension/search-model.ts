@@ -1,4 +1,5 @@
 import {
+  errorCode,
   PORTAL_RESULT_CAP,
   type FacetFilters,
   type FacetName,
@@ -247,7 +248,7 @@ export class SearchModel implements ISearchModel {
         (reason: unknown) => {
           if (generation !== this._generation) return;
           pending.delete(b);
-          if (origin === 'portal' && !isUsageError(reason)) {
+          if (origin === 'portal' && errorCode(reason) !== 'E_USAGE') {
             // The portal went away mid-list (now marked offline): answer again from the snapshot.
             void this.refresh();
           }
@@ -312,8 +313,4 @@ export namespace SearchModel {
     snapshotDebounceMs?: number;
     portalDebounceMs?: number;
   }
-}
-
-function isUsageError(error: unknown): boolean {
-  return (error as { code?: string } | null)?.code === 'E_USAGE';
 }

@@ -32,3 +32,12 @@ Object.defineProperty(OpenDataError.prototype, Symbol.for('nodejs.util.inspect.c
   writable: true,
   configurable: true
 });
+
+/**
+ * The code of an error from the helpers, also when it crossed a boundary that keeps only plain
+ * properties (a worker, a second copy of the module); undefined for any other error.
+ */
+export function errorCode(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('E_') ? (code as ErrorCode) : undefined;
+}

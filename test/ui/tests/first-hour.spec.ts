@@ -4,6 +4,7 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { openRecord } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const screenshots = path.join(repo, 'build', 'test-results', 'screenshots');
@@ -109,15 +110,7 @@ test('Alt+Shift+L inserts the loader of the focused row into the notebook', asyn
 
 test('a reload brings the record tabs back', async ({ page }) => {
   for (const recid of ['5200', '17']) {
-    await page.evaluate(
-      id =>
-        (
-          window as unknown as {
-            jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
-          }
-        ).jupyterapp.commands.execute('opendata:open-record', { recid: id }),
-      recid
-    );
+    await openRecord(page, recid);
     await expect(page.locator(`#opendata-lab-record-${recid} .odl-RecordView-title`)).toBeVisible();
   }
   // JupyterLab saves the workspace a moment after the layout changes.
@@ -133,13 +126,7 @@ test('a reload brings the record tabs back', async ({ page }) => {
 
 test('a record tab names its record in readable text, not TeX', async ({ page }) => {
   // Record 93940's title: "ATLAS $t\bar{t}$ simulation for ML-based jet flavour tagging".
-  await page.evaluate(() =>
-    (
-      window as unknown as {
-        jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
-      }
-    ).jupyterapp.commands.execute('opendata:open-record', { recid: '93940' })
-  );
+  await openRecord(page, '93940');
   const tab = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: '93940' });
   await expect(tab).toContainText('simulation');
   const label = await tab.innerText();

@@ -2,10 +2,11 @@
 // that record in JupyterLab), labelled dates, a big file list with filter and page jump; light,
 // dark and narrow screenshots kept as test artefacts (build/test-results/screenshots).
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { openRecord } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const screenshots = path.join(repo, 'build', 'test-results', 'screenshots');
@@ -23,18 +24,6 @@ function shardRecord(recid: number): Record<string, unknown> {
 }
 
 test.use({ autoGoto: true });
-
-async function openRecord(page: Page, recid: string): Promise<void> {
-  await page.evaluate(
-    id =>
-      (
-        window as unknown as {
-          jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
-        }
-      ).jupyterapp.commands.execute('opendata:open-record', { recid: id }),
-    recid
-  );
-}
 
 test("a link in record 17's abstract opens the linked record in JupyterLab", async ({ page }) => {
   const record = shardRecord(17) as {

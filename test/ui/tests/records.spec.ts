@@ -2,6 +2,7 @@ import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { openRecord } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'screenshots');
@@ -27,16 +28,6 @@ interface ILabWindow {
       };
     };
   };
-}
-
-async function openRecord(page: import('@playwright/test').Page, recid: string): Promise<void> {
-  await page.evaluate(
-    id =>
-      (window as unknown as ILabWindow).jupyterapp.commands.execute('opendata:open-record', {
-        recid: id
-      }),
-    recid
-  );
 }
 
 test('a record opens from its row, with title, DOI and files', async ({ page }) => {

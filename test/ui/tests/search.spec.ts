@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 import { oracleSearch, readSnapshotColumns } from '../../support/catalog-oracle';
+import { setSetting } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const screenshots = path.join(repo, 'build', 'screenshots');
@@ -251,18 +252,7 @@ test('with the portal unreachable, source auto shows the offline indicator and s
   await expect(status).toHaveAttribute('data-source', 'snapshot');
   await expect(status).toHaveAttribute('aria-live', 'polite');
 
-  await page.evaluate(async () => {
-    const registry = await (
-      window as unknown as {
-        galata: {
-          getPlugin(
-            id: string
-          ): Promise<{ set(plugin: string, key: string, value: string): Promise<void> }>;
-        };
-      }
-    ).galata.getPlugin('@jupyterlab/apputils-extension:settings');
-    await registry.set('opendata-lab:browser', 'source', 'auto');
-  });
+  await setSetting(page, 'source', 'auto');
   await expect(status).toHaveAttribute('data-source', 'offline');
   await expect(status).toHaveText(/Portal unreachable: showing the bundled snapshot/);
   await expect(status.getByRole('button', { name: 'Retry' })).toBeVisible();
@@ -285,18 +275,7 @@ test('with the portal unreachable, source auto shows the offline indicator and s
   await page.theme.setLightTheme();
 
   // The portal-only source has no fallback: an error that says how to get one, no snapshot rows.
-  await page.evaluate(async () => {
-    const registry = await (
-      window as unknown as {
-        galata: {
-          getPlugin(
-            id: string
-          ): Promise<{ set(plugin: string, key: string, value: string): Promise<void> }>;
-        };
-      }
-    ).galata.getPlugin('@jupyterlab/apputils-extension:settings');
-    await registry.set('opendata-lab:browser', 'source', 'portal');
-  });
+  await setSetting(page, 'source', 'portal');
   await expect(panel.getByRole('alert')).toContainText('Set the record source to “auto”');
   await expect(status).toHaveText(/^Portal unreachable/);
   await expect(panel.locator('.odl-RecordRow[data-recid]')).toHaveCount(0);
