@@ -9,6 +9,7 @@ export * from './node/arrow-ipc';
 export * from './node/table-file';
 export * from './node/read-table';
 export * from './node/hepdata-file';
+export * from './node/hepdata-write';
 export * from './node/columns';
 export * from './node/display';
 export * from './node/catalog';

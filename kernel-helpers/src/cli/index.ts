@@ -8,6 +8,7 @@ import { registerCite } from './cite';
 import { registerDownload } from './download';
 import { registerFiles } from './files';
 import { registerHepdata } from './hepdata';
+import { registerHepdataExport } from './hepdata-export';
 import { registerHist } from './hist';
 import { registerInspect } from './inspect';
 import { registerObject } from './object';
@@ -26,6 +27,7 @@ const COMMANDS: RegisterCommand[] = [
   registerVerify,
   registerHist,
   registerHepdata,
+  registerHepdataExport,
   registerInspect,
   registerRead,
   registerObject

@@ -8,6 +8,8 @@ export * from './histogram';
 export * from './plotly';
 export * from './physics';
 export * from './hepdata';
+export * from './hepdata-compare';
+export * from './hepdata-export';
 export * from './catalog-build';
 export * from './catalog-source';
 export * from './portal-catalog';

@@ -400,3 +400,193 @@ export function isPlotlyFigure(value: unknown): value is PlotlyFigureLike {
     typeof value === 'object' && value !== null && Array.isArray((value as { data?: unknown }).data)
   );
 }
+
+/** A trace of comparisonFigure: bars for the histogram, points with error bars for the table. */
+export interface PlotlyComparisonTrace {
+  type: 'bar' | 'scatter';
+  x: number[];
+  y: number[];
+  name: string;
+  xaxis: 'x' | 'x2';
+  yaxis: 'y' | 'y2';
+  width?: number[];
+  mode?: 'markers';
+  marker?: object;
+  error_x?: { type: 'data'; symmetric: true; array: number[]; width: number };
+  error_y?: { type: 'data'; symmetric: boolean; array: number[]; arrayminus?: number[] };
+  showlegend?: boolean;
+  customdata: string[];
+  hovertemplate: string;
+}
+
+/** Two panels sharing x: the overlay above, the pulls or ratios below. */
+export interface PlotlyComparisonFigure {
+  data: PlotlyComparisonTrace[];
+  layout: {
+    title?: { text: string };
+    bargap: number;
+    showlegend: boolean;
+    xaxis: object;
+    yaxis: object;
+    xaxis2: object;
+    yaxis2: object;
+    annotations: object[];
+  };
+}
+
+export interface ComparisonFigureOptions {
+  title?: string;
+  /** Legend names; default "histogram" and the table's name. */
+  name?: string;
+  tableName?: string;
+  /** The lower panel: pulls (default) or the ratio histogram / table. */
+  panel?: 'pull' | 'ratio';
+}
+
+/**
+ * A figure of compareHEPData's result: the histogram as bars and the table's points with their
+ * (asymmetric) error bars, χ²/ndf and the p-value in a corner, and a panel of per-bin pulls (or
+ * ratios) below. Hover labels read as elsewhere: the bin's range and content, plus the errors.
+ */
+export function comparisonFigure(
+  c: HEPDataComparisonLike,
+  options: ComparisonFigureOptions = {}
+): PlotlyComparisonFigure {
+  const { edges } = c;
+  const n = edges.length - 1;
+  const x = Array.from({ length: n }, (_, i) => (edges[i] + edges[i + 1]) / 2);
+  const widths = Array.from({ length: n }, (_, i) => edges[i + 1] - edges[i]);
+  const histName = options.name ?? 'histogram';
+  const tableName = options.tableName ?? c.table;
+  const panel = options.panel ?? 'pull';
+  const sig = (v: number) => formatContent(v);
+  const hLabels = binLabels(edges, c.histogram.values, c.xTitle).map((l, i) =>
+    c.histogram.errors[i] > 0 ? `${l} ± ${sig(c.histogram.errors[i])}` : l
+  );
+  const tLabels = binLabels(edges, c.data.values, c.xTitle).map(
+    (l, i) => `${l} +${sig(c.data.errorsUp[i])} −${sig(c.data.errorsDown[i])}`
+  );
+  const lower = panel === 'pull' ? c.pulls : c.ratios;
+  const lowerLabels = binLabels(edges, lower, c.xTitle).map(l =>
+    l.replace(/: /, panel === 'pull' ? ': pull ' : ': ratio ')
+  );
+  const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+  const data: PlotlyComparisonTrace[] = [
+    {
+      type: 'bar',
+      x,
+      y: c.histogram.values,
+      width: widths,
+      name: histName,
+      xaxis: 'x',
+      yaxis: 'y',
+      marker: { line: { width: 0 }, opacity: 0.6 },
+      error_y: { type: 'data', symmetric: true, array: c.histogram.errors },
+      customdata: hLabels,
+      hovertemplate: hoverTemplate(histName)
+    },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      x,
+      y: c.data.values,
+      name: tableName,
+      xaxis: 'x',
+      yaxis: 'y',
+      marker: { color: 'black', size: 6 },
+      error_x: { type: 'data', symmetric: true, array: widths.map(w => w / 2), width: 0 },
+      error_y: {
+        type: 'data',
+        symmetric: false,
+        array: c.data.errorsUp,
+        arrayminus: c.data.errorsDown
+      },
+      customdata: tLabels,
+      hovertemplate: hoverTemplate(tableName)
+    },
+    panel === 'pull'
+      ? {
+          type: 'bar',
+          x,
+          y: lower.map(finite),
+          width: widths,
+          name: 'pull',
+          xaxis: 'x2',
+          yaxis: 'y2',
+          showlegend: false,
+          marker: { line: { width: 0 } },
+          customdata: lowerLabels,
+          hovertemplate: hoverTemplate(undefined)
+        }
+      : {
+          type: 'scatter',
+          mode: 'markers',
+          x,
+          y: lower.map(finite),
+          name: 'ratio',
+          xaxis: 'x2',
+          yaxis: 'y2',
+          showlegend: false,
+          marker: { color: 'black', size: 5 },
+          error_y: {
+            type: 'data',
+            symmetric: false,
+            // The table's relative errors around the ratio: how far from 1 is within them.
+            array: c.data.errorsUp.map((e, i) =>
+              c.data.values[i] === 0 ? 0 : (finite(lower[i]) * e) / Math.abs(c.data.values[i])
+            ),
+            arrayminus: c.data.errorsDown.map((e, i) =>
+              c.data.values[i] === 0 ? 0 : (finite(lower[i]) * e) / Math.abs(c.data.values[i])
+            )
+          },
+          customdata: lowerLabels,
+          hovertemplate: hoverTemplate(undefined)
+        }
+  ];
+  const p = Number.isFinite(c.pValue) ? Number(c.pValue.toPrecision(3)) : NaN;
+  const stats = `χ²/ndf = ${sig(c.chi2)}/${c.ndf}, p = ${Number.isNaN(p) ? '–' : p}`;
+  const figure: PlotlyComparisonFigure = {
+    data,
+    layout: {
+      bargap: 0,
+      showlegend: true,
+      xaxis: { anchor: 'y', matches: 'x2', showticklabels: false },
+      yaxis: { domain: [0.32, 1], title: { text: c.yTitle } },
+      xaxis2: { anchor: 'y2', title: { text: c.xTitle } },
+      yaxis2: {
+        domain: [0, 0.26],
+        title: { text: panel === 'pull' ? 'Pull' : 'Ratio' },
+        zeroline: true
+      },
+      annotations: [
+        {
+          text: escapePseudoHtml(stats),
+          xref: 'paper',
+          yref: 'paper',
+          x: 1,
+          y: 1,
+          xanchor: 'right',
+          yanchor: 'bottom',
+          showarrow: false
+        }
+      ]
+    }
+  };
+  if (options.title !== undefined) figure.layout.title = { text: options.title };
+  return figure;
+}
+
+/** What comparisonFigure reads of a comparison (compareHEPData's result, or its JSON). */
+export interface HEPDataComparisonLike {
+  table: string;
+  edges: number[];
+  histogram: { values: number[]; errors: number[] };
+  data: { values: number[]; errorsUp: number[]; errorsDown: number[] };
+  chi2: number;
+  ndf: number;
+  pValue: number;
+  pulls: number[];
+  ratios: number[];
+  xTitle: string;
+  yTitle: string;
+}
