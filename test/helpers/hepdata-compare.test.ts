@@ -2,6 +2,7 @@
 // PyYAML reads the real HEPData tables of hepdata-validator's test data, and Python sums the
 // error sources, merges bins, normalises and computes χ², pulls and the p-value (the χ² tail in
 // closed form from math.erfc and lgamma: scipy is not in the dev venv).
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
   HEPDataCompareOptions,
@@ -361,7 +362,20 @@ describe('comparisonFigure', () => {
     expect(fig.data[2].customdata[0]).toMatch(/^0\.26–0\.31 TEV: pull /);
     expect(JSON.stringify(fig.layout.annotations)).toContain(`χ²/ndf = `);
     expect(JSON.parse(JSON.stringify(fig))).toBeTruthy(); // plain JSON
-    const ratio = comparisonFigure(c, { panel: 'ratio' });
+    // Every key is one plotly.js knows (its own schema, the build the extension draws with).
+    const ratio = comparisonFigure(c, { panel: 'ratio', title: 'Dijet mass' });
+    for (const f of [fig, ratio]) {
+      const r = spawnSync(
+        process.execPath,
+        [path.join(REPO_ROOT, 'test', 'support', 'plotly-validate.cjs')],
+        {
+          input: JSON.stringify(f),
+          encoding: 'utf8'
+        }
+      );
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual([]);
+    }
     expect(ratio.data[2].type).toBe('scatter');
     expect(ratio.layout.yaxis2).toMatchObject({ title: { text: 'Ratio' } });
   });
