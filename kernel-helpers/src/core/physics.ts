@@ -198,6 +198,106 @@ export function nthPerEvent(j: Jagged, index: number): Float64Array {
   return out;
 }
 
+/** Events with exactly `n` objects (e.g. two muons), as a mask over events. */
+export function eventsWithExactly(j: Jagged, n: number): Mask {
+  const o = j.offsets;
+  const out = new Uint8Array(o.length - 1);
+  for (let i = 0; i < out.length; i++) out[i] = o[i + 1] - o[i] === n ? 1 : 0;
+  return out;
+}
+
+/** Events with at least `n` objects (e.g. four jets), as a mask over events. */
+export function eventsWithAtLeast(j: Jagged, n: number): Mask {
+  const o = j.offsets;
+  const out = new Uint8Array(o.length - 1);
+  for (let i = 0; i < out.length; i++) out[i] = o[i + 1] - o[i] >= n ? 1 : 0;
+  return out;
+}
+
+/** Four-momenta of the objects of each event (a collection such as NanoAOD's Muon_*). */
+export interface JaggedPtEtaPhiM {
+  pt: Jagged;
+  eta: Jagged;
+  phi: Jagged;
+  /** The objects' masses, or one mass for all (e.g. the muon mass). */
+  mass: Jagged | number;
+}
+
+/** The offsets the columns of a collection share; an error names the first that differs. */
+function sharedOffsets(what: string, p: JaggedPtEtaPhiM): Int32Array {
+  const o = p.pt.offsets;
+  const others: [string, Jagged][] = [
+    ['eta', p.eta],
+    ['phi', p.phi]
+  ];
+  if (typeof p.mass !== 'number') others.push(['mass', p.mass]);
+  for (const [name, j] of others) {
+    let same = j.offsets.length === o.length && j.values.length === p.pt.values.length;
+    for (let i = 0; same && i < o.length; i++) same = j.offsets[i] === o[i];
+    if (!same) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `${what}: pt and ${name} hold different numbers of objects per event`
+      );
+    }
+  }
+  return o;
+}
+
+/** Invariant mass of objects a and b of one event, from pt/eta/phi/mass (as numpy computes it). */
+function pairMass(p: JaggedPtEtaPhiM, a: number, b: number): number {
+  const pt = p.pt.values;
+  const eta = p.eta.values;
+  const phi = p.phi.values;
+  const m1 = typeof p.mass === 'number' ? p.mass : p.mass.values[a];
+  const m2 = typeof p.mass === 'number' ? p.mass : p.mass.values[b];
+  const px1 = pt[a] * Math.cos(phi[a]);
+  const py1 = pt[a] * Math.sin(phi[a]);
+  const pz1 = pt[a] * Math.sinh(eta[a]);
+  const px2 = pt[b] * Math.cos(phi[b]);
+  const py2 = pt[b] * Math.sin(phi[b]);
+  const pz2 = pt[b] * Math.sinh(eta[b]);
+  const e1 = Math.sqrt(px1 * px1 + py1 * py1 + pz1 * pz1 + m1 * m1);
+  const e2 = Math.sqrt(px2 * px2 + py2 * py2 + pz2 * pz2 + m2 * m2);
+  return massOf(e1 + e2, px1 + px2, py1 + py2, pz1 + pz2);
+}
+
+/**
+ * Invariant mass of the first two objects of each event (the leading pair: NanoAOD orders its
+ * collections by pt), NaN where an event has fewer than two. One pass over the events.
+ */
+export function leadingPairMass(p: JaggedPtEtaPhiM): Float64Array {
+  const o = sharedOffsets('leadingPairMass', p);
+  const out = new Float64Array(o.length - 1);
+  for (let i = 0; i < out.length; i++) {
+    const k = o[i];
+    out[i] = o[i + 1] - k >= 2 ? pairMass(p, k, k + 1) : NaN;
+  }
+  return out;
+}
+
+/**
+ * Invariant masses of every pair of objects in each event (a before b, in the collection's order:
+ * n(n−1)/2 per event), as a jagged column, e.g. all dimuon masses of events with three muons.
+ */
+export function pairMasses(p: JaggedPtEtaPhiM): Jagged {
+  const o = sharedOffsets('pairMasses', p);
+  const events = o.length - 1;
+  const offsets = new Int32Array(events + 1);
+  for (let i = 0; i < events; i++) {
+    const c = o[i + 1] - o[i];
+    offsets[i + 1] = offsets[i] + (c * (c - 1)) / 2;
+  }
+  const values = new Float64Array(offsets[events]);
+  let at = 0;
+  for (let i = 0; i < events; i++) {
+    for (let a = o[i]; a < o[i + 1]; a++) {
+      for (let b = a + 1; b < o[i + 1]; b++) values[at++] = pairMass(p, a, b);
+    }
+  }
+  return { offsets, values };
+}
+
 /** List or LargeList (pyarrow and awkward write 64-bit offsets). */
 function isList(type: DataType): boolean {
   return DataType.isList(type) || DataType.isLargeList(type);
@@ -277,24 +377,65 @@ export function flatNumbers(column: Vector, name = 'column'): Float64Array {
   return out;
 }
 
-/** A List<number> Arrow column as offsets + flat float64 values (a null list is empty). */
+/** Typed values of a numeric chunk that can be read by index (not Float16, 64-bit or bool). */
+function plainValues(data: Data): ArrayLike<number> | null {
+  const type = data.type;
+  if (!(DataType.isInt(type) || DataType.isFloat(type)) || type instanceof Float16) return null;
+  if (DataType.isInt(type) && type.bitWidth === 64) return null;
+  return data.nullCount > 0 ? null : (data.values as ArrayLike<number>);
+}
+
+/**
+ * A List<number> Arrow column as offsets + flat float64 values (a null list is empty). Each chunk
+ * is copied whole: its offsets shifted in one pass and its values converted by one typed-array
+ * copy; only a chunk with null lists goes event by event, and only a child with nulls or 64-bit
+ * values goes through the per-value getters.
+ */
 export function jagged(column: Vector, name = 'column'): Jagged {
   if (!isList(column.type) || !isNumeric(column.type.children[0].type)) {
     throw new OpenDataError('E_FORMAT', `${name} holds ${column.type}, not lists of numbers`);
   }
+  let total = 0;
+  for (const data of column.data) {
+    const o = offsetsOf(data);
+    total += data.length > 0 ? Number(o[data.length]) - Number(o[0]) : 0;
+  }
   const offsets = new Int32Array(column.length + 1);
-  const values = new Float64Array(flatNumbers(column, name).length);
+  let values = new Float64Array(total);
   let row = 0;
   let at = 0;
   for (const data of column.data) {
+    const n = data.length;
+    if (n === 0) continue;
     const o = offsetsOf(data);
-    for (let i = 0; i < data.length; i++) {
-      // a null list is empty
-      if (data.getValid(i)) {
-        at = leafNumbers(data.children[0], Number(o[i]), Number(o[i + 1]), values, at, name);
+    const child = data.children[0];
+    if (data.nullCount > 0) {
+      for (let i = 0; i < n; i++) {
+        // a null list is empty
+        if (data.getValid(i)) {
+          at = leafNumbers(child, Number(o[i]), Number(o[i + 1]), values, at, name);
+        }
+        offsets[++row] = at;
       }
-      offsets[++row] = at;
+      continue;
     }
+    const first = Number(o[0]);
+    const last = Number(o[n]);
+    const plain = plainValues(child);
+    if (plain !== null && ArrayBuffer.isView(plain)) {
+      values.set((plain as unknown as Float64Array).subarray(first, last), at);
+    } else {
+      leafNumbers(child, first, last, values, at, name);
+    }
+    const shift = at - first;
+    if (o instanceof Int32Array) {
+      for (let i = 1; i <= n; i++) offsets[row + i] = o[i] + shift;
+    } else {
+      for (let i = 1; i <= n; i++) offsets[row + i] = Number(o[i]) + shift;
+    }
+    row += n;
+    at += last - first;
   }
-  return { offsets, values: at === values.length ? values : values.slice(0, at) };
+  if (at !== values.length) values = values.slice(0, at);
+  return { offsets, values };
 }

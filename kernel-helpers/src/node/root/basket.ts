@@ -81,11 +81,13 @@ export async function decodeBasket(
   if (objlen === border) return { data, offsets: null, entries: nevbuf };
 
   // Entry offsets: a count, then one offset per entry (from the key start); the end is `border`.
-  const tail = new DataView(content.buffer, content.byteOffset + border, objlen - border);
-  if (tail.byteLength < 4 + 4 * nevbuf) throw bad('entry offsets cut short');
-  const raw32 = new Int32Array(nevbuf);
-  for (let i = 0; i < nevbuf; i++) raw32[i] = tail.getInt32(4 + 4 * i);
-  return { data, offsets: entryOffsets(raw32, nevbuf, keylen, border, at), entries: nevbuf };
+  // Copied into an aligned buffer and byte-swapped natively, then checked and rebased in place.
+  if (objlen - border < 4 + 4 * nevbuf) throw bad('entry offsets cut short');
+  const words = new Int32Array(nevbuf + 1);
+  const bytes = new Uint8Array(words.buffer, 0, 4 * nevbuf);
+  bytes.set(content.subarray(border + 4, border + 4 + 4 * nevbuf));
+  Buffer.from(bytes.buffer, 0, bytes.length).swap32();
+  return { data, offsets: entryOffsets(words, nevbuf, keylen, border, at), entries: nevbuf };
 }
 
 /** Entry offsets relative to `data` (plus the end), checked to be in order and inside it. */
@@ -96,14 +98,27 @@ function entryOffsets(
   border: number,
   at: string
 ): Int32Array {
-  const offsets = new Int32Array(nevbuf + 1);
+  // in place when given a buffer of nevbuf + 1 offsets (decodeBasket's)
+  const offsets =
+    fromKey instanceof Int32Array && fromKey.length === nevbuf + 1
+      ? fromKey
+      : new Int32Array(nevbuf + 1);
   let prev = 0;
+  let ok = nevbuf === 0 || fromKey[0] === keylen;
   for (let i = 0; i < nevbuf; i++) {
     const off = fromKey[i] - keylen;
-    if (!(off >= prev && off <= border) || (i === 0 && off !== 0)) {
-      throw new OpenDataError('E_FORMAT', `${at}: entry offset ${i} (${off}) out of order`);
-    }
+    // branch-free: one flag over all entries, the culprit found below only on failure
+    ok = ok && off >= prev && off <= border;
     offsets[i] = prev = off;
+  }
+  if (!ok) {
+    let i = 0;
+    for (let p = 0; i < nevbuf; i++) {
+      const off = offsets[i];
+      if (!(off >= p && off <= border) || (i === 0 && off !== 0)) break;
+      p = off;
+    }
+    throw new OpenDataError('E_FORMAT', `${at}: entry offset ${i} (${offsets[i]}) out of order`);
   }
   offsets[nevbuf] = border;
   return offsets;

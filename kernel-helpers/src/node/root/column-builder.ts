@@ -172,7 +172,7 @@ export function columnBuilder(
     case 'fixed':
       return fixedBuilder(layout.type, layout.dims, entries);
     case 'jagged':
-      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint);
+      return jaggedBuilder(layout.type, layout.dims, entries);
     case 'vector':
       return vectorBuilder(layout.type, entries, sizeHint);
     case 'vector2':
@@ -208,28 +208,70 @@ function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnB
   };
 }
 
-function jaggedBuilder(
-  type: Primitive,
-  dims: number[],
-  entries: number,
-  sizeHint: number
-): ColumnBuilder {
+function jaggedBuilder(type: Primitive, dims: number[], entries: number): ColumnBuilder {
   const inner = dims.reduce((a, b) => a * b, 1);
   const itemBytes = PRIMITIVE_SIZE[type] * inner;
-  const values = new Bytes(sizeHint);
-  const offsets = new Offsets(entries);
+  // a power of two (every primitive, most fixed inner dimensions): counts by a shift
+  const shift = (itemBytes & (itemBytes - 1)) === 0 ? Math.log2(itemBytes) : -1;
+  // the baskets' byte ranges, copied once into a buffer of the exact size at the end
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  const offsets = new Int32Array(entries + 1);
+  let row = 0;
   return {
     add(basket, from, to, where) {
       const off = needOffsets(basket, where);
-      for (let i = from; i < to; i++) {
-        const len = off[i + 1] - off[i];
-        if (len % itemBytes !== 0) throw bad(where, `entry ${i} has ${len} bytes, not whole items`);
-        offsets.push(len / itemBytes, where);
+      if (row + (to - from) > entries) throw bad(where, 'more entries than the branch declares');
+      const base = off[from];
+      const end = off[to];
+      const count = shift >= 0 ? (end - base) >> shift : (end - base) / itemBytes;
+      if (offsets[row] + count > 0x7fffffff) {
+        throw new OpenDataError(
+          'E_UNSUPPORTED',
+          `${where}: more than 2^31 values in one read; read fewer entries`
+        );
       }
-      values.append(basket.data.subarray(off[from], off[to]));
+      if (base % itemBytes !== 0) {
+        throw bad(where, `the entries before entry ${from} are not whole items (${base} bytes)`);
+      }
+      // counts from byte offsets in one pass: every offset is a whole number of items exactly
+      // when every entry is (the first entry starts at 0), so the check ORs them all
+      const first = offsets[row] - base / itemBytes;
+      const out = offsets; // locals: the loop stays in registers, not in the closure's context
+      let r = row;
+      let all = 0;
+      if (shift >= 0) {
+        for (let i = from + 1; i <= to; i++) {
+          const b = off[i];
+          all |= b;
+          out[++r] = first + (b >> shift);
+        }
+      } else {
+        for (let i = from + 1; i <= to; i++) {
+          const b = off[i];
+          all |= b % itemBytes;
+          out[++r] = first + Math.floor(b / itemBytes);
+        }
+      }
+      row = r;
+      if ((shift >= 0 ? all & (itemBytes - 1) : all) !== 0) {
+        let i = from;
+        while ((off[i + 1] - off[i]) % itemBytes === 0) i++;
+        throw bad(where, `entry ${i} has ${off[i + 1] - off[i]} bytes, not whole items`);
+      }
+      parts.push(basket.data.subarray(base, end));
+      bytes += end - base;
     },
     finish() {
-      return listData(offsets.take(), fixedDims(primitiveData(type, values.take()), dims));
+      if (row !== entries) throw bad('column', `${row} of ${entries} entries read`);
+      const values = new Uint8Array(bytes);
+      let at = 0;
+      for (const part of parts) {
+        values.set(part, at);
+        at += part.length;
+      }
+      parts.length = 0;
+      return listData(offsets, fixedDims(primitiveData(type, values), dims));
     }
   };
 }

@@ -54,7 +54,9 @@ export async function decompress(
     if (tag === 'ZL' || tag === 'CS') {
       let chunk: Buffer;
       try {
-        chunk = tag === 'ZL' ? zlib.inflateSync(body) : zlib.inflateRawSync(body);
+        // one output buffer of the chunk's size (Node's default: 16 KiB pieces, then a concat)
+        const options = { chunkSize: Math.max(64, unpacked + 1) };
+        chunk = tag === 'ZL' ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
       } catch (err) {
         throw fail((err as Error).message);
       }
