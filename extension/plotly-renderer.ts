@@ -17,6 +17,7 @@ interface IPlotlyFigure {
 interface ITrace {
   type?: string;
   y?: unknown;
+  yaxis?: string;
   line?: { shape?: string };
 }
 
@@ -133,10 +134,17 @@ export function themeTemplate(node: HTMLElement): { layout: Record<string, unkno
   };
 }
 
+/** Traces on the y axis the toggle scales (not a pull or ratio panel's own axis below it). */
+function onMainY(trace: ITrace): boolean {
+  return (trace.yaxis ?? 'y') === 'y';
+}
+
 /** Traces drawn as lines with steps (histogram outlines): log scale needs their zeros lifted. */
 function isStepTrace(trace: ITrace): boolean {
   return (
-    (trace.type ?? 'scatter') === 'scatter' && /^(hv|vh|hvh|vhv)$/.test(trace.line?.shape ?? '')
+    onMainY(trace) &&
+    (trace.type ?? 'scatter') === 'scatter' &&
+    /^(hv|vh|hvh|vhv)$/.test(trace.line?.shape ?? '')
   );
 }
 
@@ -311,7 +319,7 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     let smallest = Infinity;
-    for (const trace of figure.data) {
+    for (const trace of figure.data.filter(onMainY)) {
       for (const v of numbers(trace.y)) if (v > 0 && v < smallest) smallest = v;
     }
     const bottom = (smallest < Infinity ? Math.log10(smallest) : 0) - 0.25;

@@ -288,6 +288,25 @@ describe('Plotly mime extension', () => {
       renderer.dispose();
     });
 
+    it('scales only the main y axis: a pull panel below keeps its values and its axis', async () => {
+      const fig = {
+        data: [
+          { type: 'bar', x: [1, 2, 3], y: [5, 12, 40] },
+          { type: 'scatter', x: [1, 2, 3], y: [0.3, -2, 0], yaxis: 'y2', line: { shape: 'hv' } }
+        ],
+        layout: { yaxis: { domain: [0.3, 1] }, yaxis2: { domain: [0, 0.25] } }
+      };
+      const renderer = createRenderer();
+      await renderer.renderModel(mimeModel(fig as unknown as typeof figure));
+      await toggle(logToggle(renderer).box);
+      expect(Plotly.relayout).toHaveBeenLastCalledWith(
+        Plotly.react.mock.calls[0][0],
+        expect.objectContaining({ 'yaxis.autorangeoptions': { minallowed: Math.log10(5) - 0.25 } })
+      );
+      expect(Plotly.restyle).not.toHaveBeenCalled(); // the pulls (negative, zero) stay as they are
+      renderer.dispose();
+    });
+
     it('keeps the choice when the output renders again; no toggle on a heatmap', async () => {
       const renderer = createRenderer();
       await renderer.renderModel(mimeModel(figure));
