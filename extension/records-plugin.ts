@@ -19,6 +19,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   CITATION_FORMATS,
+  clipText,
   loaderCode,
   texToText,
   type CitationFormat
@@ -159,7 +160,8 @@ export function createRecordsPlugin(
             void view.showRecord(
               source.get(recid).then(loaded => {
                 // Tabs show text, not markup: TeX in titles becomes readable characters.
-                const title = texToText(String(loaded.record.title ?? ''));
+                // Cut first: a portal answer's megabyte title froze the tab bar (issue 18).
+                const title = texToText(clipText(String(loaded.record.title ?? ''), 300));
                 widget!.title.label = title ? `${recid}: ${title}` : trans.__('Record %1', recid);
                 widget!.title.caption = title;
                 return loaded;

@@ -387,10 +387,10 @@ export function citationMarkdown(citation: string, format: CitationFormat): stri
       .map(line => line.trim())
       .filter(line => line !== '')
       .map(line =>
-        // MathJax scans the rendered text, where an escaped `\$` is a `$` again (nbconvert's
-        // export): a line with `$` or `\(` is marked as no math (MathJax's own class for it).
+        // MathJax scans the rendered text, where an escaped `\$` is a `$` again: a line with `$`
+        // or `\(` is marked as no math (MathJax 2's class for nbconvert, MathJax 3's for Lab).
         /[$\\]/.test(line)
-          ? `<span class="tex2jax_ignore">${escapeMarkdown(line)}</span>`
+          ? `<span class="tex2jax_ignore mathjax_ignore">${escapeMarkdown(line)}</span>`
           : escapeMarkdown(line)
       )
       .join('\n\n');
