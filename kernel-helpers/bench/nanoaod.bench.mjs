@@ -157,7 +157,7 @@ let masses;
 if (od.eventsWithExactly && od.leadingPairMass) {
   // the helpers' event selection and leading-pair mass (one pass each)
   const two = od.maskAnd(od.eventsWithExactly(pt, 2), od.maskWhere(od.sumPerEvent(charge), q => q === 0));
-  masses = od.applyMask(od.leadingPairMass({ pt, eta, phi, mass }), two);
+  masses = od.applyMask(od.leadingPairMass({ pt, eta, phi, mass }, two), two);
 } else {
   const n = od.countPerEvent(pt);
   const q = od.sumPerEvent(charge);

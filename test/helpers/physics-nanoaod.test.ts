@@ -56,7 +56,7 @@ const od = require(${JSON.stringify(DIST)});
       od.eventsWithExactly(c.Muon_pt, 2),
       od.maskWhere(od.sumPerEvent(c.Muon_charge), q => q === 0)
     );
-    const masses = od.applyMask(od.leadingPairMass(muons), twoOpposite);
+    const masses = od.applyMask(od.leadingPairMass(muons, twoOpposite), twoOpposite);
     const h = new od.Hist1D(60, 60, 120).fill(masses);
     const pairs = od.pairMasses(jets);
     const nan = x => (Number.isNaN(x) ? null : x);
@@ -265,6 +265,19 @@ print(json.dumps(res))
       /pt and phi hold different numbers of objects per event/
     );
     expect(() => pairMasses({ pt, eta: other, phi: pt, mass: 0.105 })).toThrow(/pt and eta/);
+    expect(() => leadingPairMass({ pt, eta: pt, phi: pt, mass: 0.105 }, new Uint8Array(3))).toThrow(
+      /different lengths/
+    );
+    // outside the mask: NaN, inside: the unmasked value
+    const all = leadingPairMass({ pt, eta: pt, phi: pt, mass: 0.105 });
+    const first = all.findIndex(x => !Number.isNaN(x));
+    expect(first).toBeGreaterThanOrEqual(0);
+    for (const keep of [0, 1]) {
+      const mask = new Uint8Array(all.length).fill(1 - keep);
+      mask[first] = keep; // that event only, or every event but it
+      const masked = leadingPairMass({ pt, eta: pt, phi: pt, mass: 0.105 }, mask);
+      all.forEach((x, i) => expect(masked[i]).toBe(mask[i] ? x : NaN));
+    }
     expect(eventsWithExactly(pt, 0).length).toBe(pt.offsets.length - 1);
     expect(eventsWithAtLeast(pt, 0).every(x => x === 1)).toBe(true);
   });

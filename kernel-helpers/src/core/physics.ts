@@ -232,6 +232,7 @@ function sharedOffsets(what: string, p: JaggedPtEtaPhiM): Int32Array {
   ];
   if (typeof p.mass !== 'number') others.push(['mass', p.mass]);
   for (const [name, j] of others) {
+    if (j.offsets === o) continue;
     let same = j.offsets.length === o.length && j.values.length === p.pt.values.length;
     for (let i = 0; same && i < o.length; i++) same = j.offsets[i] === o[i];
     if (!same) {
@@ -264,14 +265,31 @@ function pairMass(p: JaggedPtEtaPhiM, a: number, b: number): number {
 
 /**
  * Invariant mass of the first two objects of each event (the leading pair: NanoAOD orders its
- * collections by pt), NaN where an event has fewer than two. One pass over the events.
+ * collections by pt), NaN where an event has fewer than two, or is outside the mask `where` when
+ * one is given (the masses of a selection: `applyMask(leadingPairMass(mu, sel), sel)`, computing
+ * only the events selected). One pass over the events.
  */
-export function leadingPairMass(p: JaggedPtEtaPhiM): Float64Array {
-  const o = sharedOffsets('leadingPairMass', p);
+export function leadingPairMass(p: JaggedPtEtaPhiM, where?: Mask): Float64Array {
+  const o = p.pt.offsets;
   const out = new Float64Array(o.length - 1);
+  if (where !== undefined) lengthOf('leadingPairMass', out, where);
+  // the columns' offsets are checked in the same pass (a loop of its own costs as much again in
+  // a fresh process, before the JIT has compiled it)
+  const oe = p.eta.offsets;
+  const op = p.phi.offsets;
+  const om = typeof p.mass === 'number' ? o : p.mass.offsets;
+  if (oe.length !== o.length || op.length !== o.length || om.length !== o.length) {
+    sharedOffsets('leadingPairMass', p); // names the column
+  }
+  let differ = 0;
   for (let i = 0; i < out.length; i++) {
     const k = o[i];
-    out[i] = o[i + 1] - k >= 2 ? pairMass(p, k, k + 1) : NaN;
+    const e = o[i + 1];
+    differ |= (oe[i + 1] ^ e) | (op[i + 1] ^ e) | (om[i + 1] ^ e);
+    out[i] = e - k >= 2 && (where === undefined || where[i] !== 0) ? pairMass(p, k, k + 1) : NaN;
+  }
+  if (differ !== 0 || oe[0] !== o[0] || op[0] !== o[0] || om[0] !== o[0]) {
+    sharedOffsets('leadingPairMass', p);
   }
   return out;
 }
@@ -389,11 +407,30 @@ function plainValues(data: Data): ArrayLike<number> | null {
  * A List<number> Arrow column as offsets + flat float64 values (a null list is empty). Each chunk
  * is copied whole: its offsets shifted in one pass and its values converted by one typed-array
  * copy; only a chunk with null lists goes event by event, and only a child with nulls or 64-bit
- * values goes through the per-value getters.
+ * values goes through the per-value getters. A column of one chunk (a ROOT read) shares its
+ * offsets, and float64 values, with the Arrow column: the helpers never modify their inputs.
  */
 export function jagged(column: Vector, name = 'column'): Jagged {
   if (!isList(column.type) || !isNumeric(column.type.children[0].type)) {
     throw new OpenDataError('E_FORMAT', `${name} holds ${column.type}, not lists of numbers`);
+  }
+  if (column.data.length === 1) {
+    // one chunk without nulls (a ROOT read): its offsets as they are, its values converted once
+    const data = column.data[0];
+    const o = data.valueOffsets as unknown;
+    const plain = plainValues(data.children[0]);
+    if (
+      data.nullCount === 0 &&
+      o instanceof Int32Array &&
+      o.length === data.length + 1 &&
+      o[0] === 0 &&
+      plain !== null &&
+      ArrayBuffer.isView(plain)
+    ) {
+      const end = o[data.length];
+      const v = (plain as unknown as Float64Array).subarray(0, end);
+      return { offsets: o, values: v instanceof Float64Array ? v : new Float64Array(v) };
+    }
   }
   let total = 0;
   for (const data of column.data) {

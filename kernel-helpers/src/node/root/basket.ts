@@ -103,15 +103,18 @@ function entryOffsets(
     fromKey instanceof Int32Array && fromKey.length === nevbuf + 1
       ? fromKey
       : new Int32Array(nevbuf + 1);
+  // no branch per entry: the smallest step and the largest offset decide, the culprit is found
+  // below only on failure
   let prev = 0;
-  let ok = nevbuf === 0 || fromKey[0] === keylen;
+  let minStep = 0;
+  let maxOff = 0;
   for (let i = 0; i < nevbuf; i++) {
     const off = fromKey[i] - keylen;
-    // branch-free: one flag over all entries, the culprit found below only on failure
-    ok = ok && off >= prev && off <= border;
+    minStep = Math.min(minStep, off - prev);
+    maxOff = Math.max(maxOff, off);
     offsets[i] = prev = off;
   }
-  if (!ok) {
+  if (minStep < 0 || maxOff > border || (nevbuf > 0 && offsets[0] !== 0)) {
     let i = 0;
     for (let p = 0; i < nevbuf; i++) {
       const off = offsets[i];
