@@ -3,6 +3,7 @@
 // title and 50,000 authors froze the tab that rendered its citation), and each format escapes
 // what it must. citationMarkdown makes a citation inert markdown for a notebook cell.
 import { PORTAL_URL } from './portal-catalog';
+import { texToText } from './tex-text';
 
 /** The fields a citation reads: a full record, or a snapshot summary of a skeleton record. */
 export interface CitableRecord {
@@ -160,7 +161,8 @@ export function citationText(record: CitableRecord): string {
     .filter(s => s !== '')
     .join(' ');
   const where = p.doi ? `DOI:${p.doi}` : p.url;
-  return `${who ? who + ' ' : ''}${p.title}. ${p.publisher}. ${where}`;
+  // Plain text has no typesetter: TeX in a title is written as readable characters.
+  return `${who ? who + ' ' : ''}${texToText(p.title)}. ${p.publisher}. ${where}`;
 }
 
 // LaTeX for characters BibTeX would misread; `{\x}` forms keep bibtex's case changes away.
