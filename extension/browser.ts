@@ -15,7 +15,7 @@ import { formatNumber } from './format';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { DEFAULT_SETTINGS } from './settings';
 import { openDataIcon } from './icons';
-import { createPlaceholderRow, createRecordRow } from './record-row';
+import { createPlaceholderRow, createRecordRow, createSkippedRow } from './record-row';
 import type { ISearchResults, SearchModel } from './search-model';
 import type { ICatalogModel } from './tokens';
 import { VirtualList } from './virtual-list';
@@ -63,7 +63,11 @@ export class OpenDataBrowser extends SidePanel {
       label: trans.__('Records'),
       renderRow: index => {
         const hit = this._search.hit(index);
-        return hit ? createRecordRow(hit, trans) : createPlaceholderRow(trans);
+        return hit
+          ? createRecordRow(hit, trans)
+          : this._search.skipped(index)
+            ? createSkippedRow(trans)
+            : createPlaceholderRow(trans);
       },
       onRange: (start, end) => this._search.ensure(start, end)
     });

@@ -120,6 +120,15 @@ export function createPlaceholderRow(trans: TranslationBundle): HTMLLIElement {
   return row;
 }
 
+/** A row for a hit the source counted but did not send (a malformed record it left out). */
+export function createSkippedRow(trans: TranslationBundle): HTMLLIElement {
+  const row = element('li', 'odl-RecordRow odl-mod-skipped');
+  row.appendChild(
+    element('div', 'odl-RecordRow-title', trans.__('A malformed record was left out.'))
+  );
+  return row;
+}
+
 /** 1234567 → "1.2M events" (compact number in the user's locale, translated noun). */
 export function formatEvents(events: number, trans: TranslationBundle): string {
   // `_n` puts the count in %1 and further arguments from %2: the text shows the formatted one.

@@ -212,6 +212,15 @@ export class SearchModel implements ISearchModel {
     return block?.[index % this._blockSize];
   }
 
+  /**
+   * Whether the position's block arrived without it: the portal counted a hit that its page
+   * left out or that failed the record checks (dropped, see PortalCatalog). It will not come.
+   */
+  skipped(index: number): boolean {
+    const block = this._blocks.get(Math.floor(index / this._blockSize));
+    return block !== undefined && index % this._blockSize >= block.length;
+  }
+
   /** Fetches the blocks of hits `start`..`end` (exclusive) not held yet; `rowsChanged` tells when they arrive. */
   ensure(start: number, end: number): void {
     if (this._results?.origin !== 'portal') {

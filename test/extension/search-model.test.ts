@@ -343,6 +343,42 @@ describe('SearchModel with the portal', () => {
     model.dispose();
   });
 
+  it('a malformed hit the portal counted is shown as left out, not as a row that never loads', async () => {
+    // Two valid hits of the real fixtures among three malformed ones (null recid, an object as
+    // title, a path as recid): the portal source drops those, the list says so in their place.
+    const [a, b] = fixtures;
+    const answer = {
+      hits: {
+        total: 5,
+        hits: [
+          { metadata: a },
+          { metadata: { recid: null, title: 'No recid' } },
+          { metadata: b },
+          { metadata: { recid: '990204', title: { html: '<b>x</b>' } } },
+          { metadata: { recid: '../x', title: 'Path recid' } }
+        ]
+      },
+      aggregations: {}
+    };
+    server.fault(/^\/api\/records\/$/, { kind: 'answer', body: JSON.stringify(answer) }, 1);
+    const model = new SearchModel({ source: records({ portal: portal() }), blockSize: 10 });
+    model.source = 'portal';
+    void model.refresh();
+    await settled(model);
+    server.clearFaults();
+    expect(model.status).toBe('ready');
+    expect(model.results!.count).toBe(5);
+    expect([0, 1].map(i => model.hit(i)?.recid)).toEqual([String(a.recid), String(b.recid)]);
+    expect([2, 3, 4].map(i => [model.hit(i), model.skipped(i)])).toEqual([
+      [undefined, true],
+      [undefined, true],
+      [undefined, true]
+    ]);
+    // A block that has not arrived is not "left out".
+    expect(model.skipped(10)).toBe(false);
+    model.dispose();
+  });
+
   it('under the portal-only setting, a dead portal is an error, never snapshot rows', async () => {
     const dead = new PortalCatalog('http://127.0.0.1:9', { fetch, timeoutMs: 5000 });
     const model = new SearchModel({ source: records({ portal: dead }) });
