@@ -20,7 +20,6 @@ export interface DownloadProgress {
 
 export type ProgressListener = (progress: DownloadProgress) => void;
 
-
 /** Folds per-file events into one line: `2/5 files  12.0 MB of 40.0 MB [====      ] 30%`. */
 export class ProgressSummary {
   private readonly _files = new Map<string, DownloadProgress>();
