@@ -83,7 +83,8 @@ export async function decodeBasket(
   // Entry offsets: a count, then one offset per entry (from the key start); the end is `border`.
   // Copied into an aligned buffer and byte-swapped natively, then checked and rebased in place.
   if (objlen - border < 4 + 4 * nevbuf) throw bad('entry offsets cut short');
-  const words = new Int32Array(nevbuf + 1);
+  // not zero-filled: every word is written here and in entryOffsets
+  const words = new Int32Array(Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer, 0, nevbuf + 1);
   const bytes = new Uint8Array(words.buffer, 0, 4 * nevbuf);
   bytes.set(content.subarray(border + 4, border + 4 + 4 * nevbuf));
   Buffer.from(bytes.buffer, 0, bytes.length).swap32();

@@ -264,7 +264,8 @@ function jaggedBuilder(type: Primitive, dims: number[], entries: number): Column
     },
     finish() {
       if (row !== entries) throw bad('column', `${row} of ${entries} entries read`);
-      const values = new Uint8Array(bytes);
+      // not zero-filled: every byte is written below
+      const values = new Uint8Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, bytes);
       let at = 0;
       for (const part of parts) {
         values.set(part, at);
