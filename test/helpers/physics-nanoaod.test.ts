@@ -31,6 +31,7 @@ interface Result {
   muons: number[];
   twoMuons: number[];
   fourJets: number[];
+  oneOrTwoMuons?: number[];
   lead: (number | null)[];
   pairCounts: number[];
   pairs: (number | null)[];
@@ -68,6 +69,9 @@ const od = require(${JSON.stringify(DIST)});
       muons: Array.from(od.countPerEvent(c.Muon_pt)),
       twoMuons: Array.from(od.eventsWithExactly(c.Muon_pt, 2)),
       fourJets: Array.from(od.eventsWithAtLeast(c.Jet_pt, 4)),
+      oneOrTwoMuons: Array.from(
+        od.maskOr(od.eventsWithExactly(c.Muon_pt, 1), od.eventsWithExactly(c.Muon_pt, 2))
+      ),
       lead: Array.from(od.leadingPairMass(muons), nan),
       pairCounts: Array.from(od.countPerEvent(pairs)),
       pairs: Array.from(pairs.values, nan)
@@ -173,6 +177,7 @@ describe('the dimuon analysis on the bundled NanoAOD files vs uproot + awkward +
     expect(g.muons).toEqual(w.muons);
     expect(g.twoMuons).toEqual(w.twoMuons);
     expect(g.fourJets).toEqual(w.fourJets);
+    expect(g.oneOrTwoMuons).toEqual(w.muons.map(n => (n === 1 || n === 2 ? 1 : 0)));
   });
 
   test.each(FILES)(
