@@ -20,4 +20,5 @@ export * from './node/download';
 export * from './node/file-byte-source';
 export * from './node/http-range';
 export * from './node/files';
+export * from './node/inspire';
 export * from './node/root';

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { OpenDataError } from '../core/errors';
 import { withoutControls } from '../core/record-shape';
+import { registerCitations } from './citations';
 import { registerCite } from './cite';
 import { registerDownload } from './download';
 import { registerFiles } from './files';
@@ -23,6 +24,7 @@ const COMMANDS: RegisterCommand[] = [
   registerRecord,
   registerFiles,
   registerCite,
+  registerCitations,
   registerDownload,
   registerVerify,
   registerHist,

@@ -17,6 +17,7 @@ export * from './record-shape';
 export * from './checksum';
 export * from './record-files';
 export * from './citation';
+export * from './inspire';
 export * from './loader-code';
 export * from './format';
 export * from './tex-text';
