@@ -4,6 +4,10 @@ The browser cannot call the portal itself (no CORS), so the Jupyter server fetch
 never an open proxy: the host comes from the server's configuration only, the browser picks one of
 two path forms (`records/` and `records/<digits>`), query parameters are limited to the portal's
 search parameters, and only JSON answers of bounded size come back.
+
+A second route does the same for INSPIRE's literature API (the papers citing a dataset): one
+fixed path (`/api/literature`), one query form (`references.reference.dois:"<DOI>"`, the DOI checked
+as one), a bounded size, one sort and one field list; nothing else on that host.
 """
 
 from __future__ import annotations
@@ -46,6 +50,14 @@ SEARCH_PARAMS = frozenset(
 )
 MAX_VALUE_LENGTH = 1000
 MAX_VALUES = 50
+INSPIRE_ROUTE = "opendata-lab/inspire/api/literature"
+# The one query the extension asks INSPIRE (kernel-helpers/src/core/inspire.ts builds the same).
+INSPIRE_FIELDS = "titles,control_number,authors.full_name,publication_info,arxiv_eprints"
+INSPIRE_MAX_SIZE = 100
+INSPIRE_SORTS = frozenset({"mostrecent", "mostcited"})
+# A DOI inside a quoted query term: printable ASCII without space, quote or backslash.
+DOI = re.compile(r"10\.[0-9]{4,9}/[!#-\[\]-~]{1,190}", re.ASCII)
+INSPIRE_QUERY = re.compile(r'references\.reference\.dois:"([^"]*)"', re.ASCII)
 JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
 # The same variable the kernel helpers read: one setting for the route, the CLI and notebooks.
 CA_FILE_ENV = "OPENDATA_LAB_CA_FILE"
@@ -57,6 +69,11 @@ class OpenDataLab(Configurable):
     portal_url = Unicode(
         "https://opendata.cern.ch",
         help="The CERN Open Data portal the record API route forwards to (scheme and host only).",
+    ).tag(config=True)
+
+    inspire_url = Unicode(
+        "https://inspirehep.net",
+        help="INSPIRE, which the literature route forwards to (scheme and host only).",
     ).tag(config=True)
 
     timeout = Float(20.0, help="Seconds before a portal request is given up (504).").tag(config=True)
@@ -88,21 +105,27 @@ class OpenDataLab(Configurable):
             self._ssl_context = (self.ca_file, context)
         return self._ssl_context[1]
 
-    @validate("portal_url")
+    @validate("portal_url", "inspire_url")
     def _check_portal_url(self, proposal):
+        name = proposal["trait"].name
         parts = urlsplit(proposal["value"])
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"OpenDataLab.portal_url must be an http(s) URL, got {proposal['value']!r}")
+            raise ValueError(f"OpenDataLab.{name} must be an http(s) URL, got {proposal['value']!r}")
         if parts.query or parts.fragment or parts.username or parts.password:
-            raise ValueError(f"OpenDataLab.portal_url must be a plain base URL, got {proposal['value']!r}")
+            raise ValueError(f"OpenDataLab.{name} must be a plain base URL, got {proposal['value']!r}")
         return proposal["value"].rstrip("/")
 
 
 class PortalRecordsHandler(APIHandler):
     """`GET .../opendata-lab/portal/api/records/` (search) and `.../records/<recid>` (one record)."""
 
+    service = "the portal"
+
     def initialize(self, config: OpenDataLab):
         self.portal = config
+
+    def upstream_url(self) -> str:
+        return self.portal.portal_url
 
     def write_error(self, status_code, **kwargs):
         # Always JSON, with the reason we gave (APIHandler would add a traceback in debug mode).
@@ -169,7 +192,8 @@ class PortalRecordsHandler(APIHandler):
             if name.strip().lower() == "content-length" and value.strip().isdigit():
                 declared.append(int(value))
 
-        where = urlsplit(self.portal.portal_url).netloc
+        where = urlsplit(self.upstream_url()).netloc
+        service = self.service
         try:
             context = self.portal.ssl_context() if url.startswith("https:") else None
         except (OSError, ssl.SSLError) as error:
@@ -192,34 +216,89 @@ class PortalRecordsHandler(APIHandler):
         try:
             response = await client.fetch(request, raise_error=False)
         except HTTPTimeoutError:
-            self._refuse(504, f"the portal at {where} did not answer within {self.portal.timeout:g} s")
+            self._refuse(504, f"{service} at {where} did not answer within {self.portal.timeout:g} s")
         except HTTPClientError as error:
             if declared and declared[-1] > limit:
-                self._refuse(502, f"the portal at {where} answered more than {limit} bytes")
-            self._refuse(502, f"the portal at {where} failed: {error}")
+                self._refuse(502, f"{service} at {where} answered more than {limit} bytes")
+            self._refuse(502, f"{service} at {where} failed: {error}")
         except ssl.SSLCertVerificationError as error:
             self._refuse(
                 502,
-                f"certificate problem: the https certificate of the portal at {where} was not accepted "
+                f"certificate problem: the https certificate of {service} at {where} was not accepted "
                 f"({error.verify_message}). If a proxy or firewall inspects https traffic, set "
                 f"c.OpenDataLab.ca_file (or {CA_FILE_ENV}) to its CA certificate file (PEM)",
             )
         except ssl.SSLError as error:
-            self._refuse(502, f"TLS handshake with the portal at {where} failed ({error.reason or error})")
+            self._refuse(502, f"TLS handshake with {service} at {where} failed ({error.reason or error})")
         except OSError as error:
-            self._refuse(502, f"cannot reach the portal at {where}: {error.strerror or error}")
+            self._refuse(502, f"cannot reach {service} at {where}: {error.strerror or error}")
         finally:
             client.close()
-        if response.code == 404:
+        if response.code == 404 and service == "the portal":
             self._refuse(404, "the portal has no such record")
         if response.code != 200:
-            self._refuse(502, f"the portal at {where} answered HTTP {response.code}")
+            self._refuse(502, f"{service} at {where} answered HTTP {response.code}")
         content_type = response.headers.get("Content-Type", "")
         if not JSON_TYPE.match(content_type):
-            self._refuse(502, f"the portal at {where} answered {content_type or 'no content type'}, not JSON")
+            self._refuse(502, f"{service} at {where} answered {content_type or 'no content type'}, not JSON")
         self.set_header("Content-Type", "application/json")
         self.set_header("Cache-Control", "no-store")
         self.finish(b"".join(chunks))
+
+
+class InspireLiteratureHandler(PortalRecordsHandler):
+    """`GET .../opendata-lab/inspire/api/literature?q=references.reference.dois:"<doi>"`.
+
+    Also `size` (1-100), `sort` and `fields` (the one list), each at most once; nothing else.
+    """
+
+    service = "INSPIRE"
+
+    def upstream_url(self) -> str:
+        return self.portal.inspire_url
+
+    def _one(self, arguments: dict, name: str) -> str | None:
+        values = arguments.pop(name, [])
+        if len(values) > 1:
+            self._refuse(400, f"query parameter {name!r} given more than once")
+        if not values:
+            return None
+        try:
+            return values[0].decode("utf-8", "strict")
+        except UnicodeDecodeError:
+            self._refuse(400, f"query parameter {name!r} is not valid UTF-8")
+
+    def _literature_query(self) -> str:
+        arguments = dict(self._portal_arguments())
+        q = self._one(arguments, "q")
+        size = self._one(arguments, "size")
+        sort = self._one(arguments, "sort")
+        fields = self._one(arguments, "fields")
+        if arguments:
+            self._refuse(400, f"query parameter {sorted(arguments)[0]!r} is not allowed for INSPIRE")
+        match = INSPIRE_QUERY.fullmatch(q or "")
+        if not match:
+            self._refuse(400, 'q must be references.reference.dois:"<DOI>"')
+        if not DOI.fullmatch(match.group(1)):
+            self._refuse(400, f"not a DOI: {match.group(1)[:80]!r}")
+        pairs = [("q", q)]
+        if size is not None:
+            if not size.isascii() or not size.isdigit() or not 1 <= int(size) <= INSPIRE_MAX_SIZE:
+                self._refuse(400, f"size must be a number from 1 to {INSPIRE_MAX_SIZE}")
+            pairs.append(("size", str(int(size))))
+        if sort is not None:
+            if sort not in INSPIRE_SORTS:
+                self._refuse(400, f"sort must be one of {', '.join(sorted(INSPIRE_SORTS))}")
+            pairs.append(("sort", sort))
+        if fields is not None and fields != INSPIRE_FIELDS:
+            self._refuse(400, f"fields must be {INSPIRE_FIELDS}")
+        pairs.append(("fields", INSPIRE_FIELDS))
+        return urlencode(pairs)
+
+    @tornado.web.authenticated
+    async def get(self):
+        self._check_path()
+        await self._forward(f"{self.portal.inspire_url}/api/literature?{self._literature_query()}")
 
 
 def setup_handlers(serverapp) -> OpenDataLab:
@@ -230,6 +309,11 @@ def setup_handlers(serverapp) -> OpenDataLab:
         [
             (base + r"/?", PortalRecordsHandler, {"config": config}),
             (base + r"/([0-9]{1,10})", PortalRecordsHandler, {"config": config}),
+            (
+                url_path_join(serverapp.web_app.settings["base_url"], INSPIRE_ROUTE),
+                InspireLiteratureHandler,
+                {"config": config},
+            ),
         ],
     )
     return config
