@@ -8,8 +8,14 @@ import { decompress } from './decompress';
 export interface Basket {
   data: Uint8Array;
   /** Byte offsets of each entry in `data`, plus the end; null for fixed-size entries. */
-  offsets: Int32Array | null;
+  readonly offsets: Int32Array | null;
   entries: number;
+  /**
+   * The entry offsets as ROOT stores them (big-endian int32 from the key start, one per entry),
+   * for a reader that converts and checks them in its own pass over the entries it reads (the
+   * jagged builder); `offsets` is then computed only when asked for.
+   */
+  stored?: { view: DataView; keylen: number };
 }
 
 /** Where a basket is, from the TBranch arrays fBasketSeek/fBasketBytes/fBasketEntry. */
@@ -81,14 +87,31 @@ export async function decodeBasket(
   if (objlen === border) return { data, offsets: null, entries: nevbuf };
 
   // Entry offsets: a count, then one offset per entry (from the key start); the end is `border`.
-  // Copied into an aligned buffer and byte-swapped natively, then checked and rebased in place.
   if (objlen - border < 4 + 4 * nevbuf) throw bad('entry offsets cut short');
-  // not zero-filled: every word is written here and in entryOffsets
-  const words = new Int32Array(Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer, 0, nevbuf + 1);
-  const bytes = new Uint8Array(words.buffer, 0, 4 * nevbuf);
-  bytes.set(content.subarray(border + 4, border + 4 + 4 * nevbuf));
-  Buffer.from(bytes.buffer, 0, bytes.length).swap32();
-  return { data, offsets: entryOffsets(words, nevbuf, keylen, border, at), entries: nevbuf };
+  const view = new DataView(content.buffer, content.byteOffset + border + 4, 4 * nevbuf);
+  let offsets: Int32Array | undefined;
+  return {
+    data,
+    entries: nevbuf,
+    stored: { view, keylen },
+    get offsets(): Int32Array {
+      // copied into an aligned buffer (not zero-filled: every word is written), byte-swapped
+      // natively, then checked and rebased in place
+      if (offsets === undefined) {
+        const words = new Int32Array(
+          Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer,
+          0,
+          nevbuf + 1
+        );
+        new Uint8Array(words.buffer, 0, 4 * nevbuf).set(
+          new Uint8Array(view.buffer, view.byteOffset, 4 * nevbuf)
+        );
+        Buffer.from(words.buffer, 0, 4 * nevbuf).swap32();
+        offsets = entryOffsets(words, nevbuf, keylen, border, at);
+      }
+      return offsets;
+    }
+  };
 }
 
 /** Entry offsets relative to `data` (plus the end), checked to be in order and inside it. */

@@ -218,10 +218,67 @@ function jaggedBuilder(type: Primitive, dims: number[], entries: number): Column
   let bytes = 0;
   const offsets = new Int32Array(entries + 1);
   let row = 0;
+
+  /**
+   * Entries [from, to) straight from ROOT's stored offsets: converted, checked and turned into
+   * item counts in one pass. False when they do not check out: the caller then goes through
+   * `basket.offsets`, whose checks name the entry at fault.
+   */
+  const addStored = (
+    basket: Basket,
+    stored: { view: DataView; keylen: number },
+    from: number,
+    to: number,
+    where: string
+  ): boolean => {
+    const { view, keylen } = stored;
+    const n = basket.entries;
+    const border = basket.data.length;
+    // the byte offset where entry i starts (border for i = n)
+    const start = (i: number) => (i === n ? border : view.getInt32(4 * i) - keylen);
+    if (shift < 0 || n === 0 || start(0) !== 0) return false;
+    const base = start(from);
+    const end = start(to);
+    if (!(base >= 0 && base <= end && end <= border) || base % itemBytes !== 0) return false;
+    if (offsets[row] + (end - base) / itemBytes > 0x7fffffff) {
+      throw new OpenDataError(
+        'E_UNSUPPORTED',
+        `${where}: more than 2^31 values in one read; read fewer entries`
+      );
+    }
+    const first = offsets[row] - base / itemBytes;
+    const out = offsets;
+    const last = Math.min(to, n - 1); // entries whose end is a stored offset
+    let r = row;
+    let prev = base;
+    let minStep = 0;
+    let all = 0;
+    for (let i = from + 1; i <= last; i++) {
+      const b = view.getInt32(4 * i) - keylen;
+      minStep = Math.min(minStep, b - prev);
+      all |= b;
+      out[++r] = first + (b >> shift);
+      prev = b;
+    }
+    if (to === n && to > from) {
+      minStep = Math.min(minStep, border - prev);
+      all |= border;
+      out[++r] = first + (border >> shift);
+    }
+    if (minStep < 0 || (all & (itemBytes - 1)) !== 0) {
+      return false; // row is not advanced: the caller redoes these entries
+    }
+    row = r;
+    parts.push(basket.data.subarray(base, end));
+    bytes += end - base;
+    return true;
+  };
+
   return {
     add(basket, from, to, where) {
-      const off = needOffsets(basket, where);
       if (row + (to - from) > entries) throw bad(where, 'more entries than the branch declares');
+      if (basket.stored !== undefined && addStored(basket, basket.stored, from, to, where)) return;
+      const off = needOffsets(basket, where);
       const base = off[from];
       const end = off[to];
       const count = shift >= 0 ? (end - base) >> shift : (end - base) / itemBytes;
