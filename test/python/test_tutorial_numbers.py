@@ -1,0 +1,191 @@
+"""The tutorials' key numbers, checked against values computed here from the data files.
+
+Each tutorial (notebooks/03-05) runs once in a real tslab kernel through the notebook runner; the
+numbers it prints are compared with what numpy, pandas and PyYAML make of the same CSV, YAML and
+catalog files, so a change in the helpers (or the data) that moves a tutorial's result fails here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = ROOT / "test" / "notebooks" / "run_notebooks.py"
+NOTEBOOKS = ["03-find-read-cite", "04-higgs-four-leptons", "05-hepdata-compare"]
+DATA = ROOT / "data"
+CHANNELS = {"4mu_2012.csv": "4μ (2012)", "4e_2012.csv": "4e (2012)", "2e2mu_2011.csv": "2e2μ (2011)"}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[str, str]:
+    """Each tutorial's stdout, from one run of the notebook runner."""
+    out = tmp_path_factory.mktemp("tutorials")
+    paths = [ROOT / "notebooks" / f"{name}.ipynb" for name in NOTEBOOKS]
+    result = subprocess.run([sys.executable, str(RUNNER), "--out", str(out), *map(str, paths)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = {}
+    for name in NOTEBOOKS:
+        nb = nbformat.read(out / f"{name}.ipynb", as_version=4)
+        texts[name] = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
+                              if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    return texts
+
+
+def number(pattern: str, text: str) -> str:
+    m = re.search(pattern, text)
+    assert m, f"no line matching {pattern!r} in:\n{text}"
+    return m.group(1)
+
+
+def catalog_columns() -> dict:
+    with gzip.open(DATA / "catalog" / "index.json.gz") as f:
+        return json.load(f)["columns"]
+
+
+def full_record(recid: int) -> dict:
+    with gzip.open(DATA / "catalog" / "records" / f"{recid % 64}.json.gz") as f:
+        return json.load(f)[str(recid)]
+
+
+def four_lepton_mass(d: pd.DataFrame) -> np.ndarray:
+    total = {k: sum(d[f"{k}{i}"] for i in range(1, 5)) for k in ("E", "px", "py", "pz")}
+    return np.sqrt(total["E"] ** 2 - total["px"] ** 2 - total["py"] ** 2 - total["pz"] ** 2).to_numpy()
+
+
+def read_events(name: str) -> pd.DataFrame:
+    return pd.read_csv(DATA / "events" / name)
+
+
+# --- 03: find, read and cite -------------------------------------------------------------------
+
+def test_find_counts_the_facet_query_as_the_snapshot_holds_it(printed):
+    text = printed["03-find-read-cite"]
+    c = catalog_columns()
+    selected = [i for i in range(len(c["recid"]))
+                if "CMS" in c["experiment"][i] and "Dataset::Derived" in c["type"][i] and 2011 in c["year"][i]
+                and c["availability"][i] != "ondemand"]
+    assert int(number(r"CMS derived datasets from 2011: (\d+) records", text)) == len(selected)
+    # "higgs" as the start of a word in any searched field (the last word matches as a prefix).
+    word = re.compile(r"(?<![a-z0-9])higgs", re.I)
+    fields = ("title", "title_additional", "abstract", "files", "doi")
+    higgs = {c["recid"][i] for i in selected
+             if any(word.search(c[f][i] or "") for f in fields) or any(word.search(k) for k in c["keywords"][i])}
+    assert int(number(r'"higgs" among them: (\d+) records', text)) == len(higgs)
+    shown = set(re.findall(r"^\s+(\d+)  ", text.split('"higgs" among them')[1].split("record 5200:")[0], re.M))
+    assert shown == higgs
+    # The type facet's counts: CMS records with data from 2011, per primary type (its own filter left out).
+    cms2011 = [i for i in range(len(c["recid"]))
+               if "CMS" in c["experiment"][i] and 2011 in c["year"][i] and c["availability"][i] != "ondemand"]
+    simulated = sum(1 for i in cms2011 if "Dataset::Simulated" in c["type"][i])
+    assert int(number(r"Dataset::Simulated\s+(\d+)", text)) == simulated
+
+
+def test_read_list_and_check_the_record_and_its_bundled_file(printed):
+    text = printed["03-find-read-cite"]
+    record = full_record(5200)
+    assert f"DOI:       {record['doi']}" in text
+    assert f"licence:   {record['license']['attribution']}" in text
+    assert int(number(r"record 5200: (\d+) files", text)) == len(record["files"])
+    csvs = [f for f in record["files"] if f["uri"].endswith(".csv")]
+    assert int(number(r"CSV files: (\d+)", text)) == len(csvs)
+    declared = next(f for f in csvs if f["uri"].endswith("/4mu_2012.csv"))
+    bundled = DATA / "events" / "4mu_2012.csv"
+    raw = bundled.read_bytes()
+    assert number(r"record declares (\d+) bytes", text) == str(declared["size"])
+    assert number(r"the copy has (\d+) bytes", text) == str(len(raw))
+    assert number(r"bytes in (\d+) lines", text) == str(raw.count(b"\n"))
+    # The bundled copy is the portal's file with CR LF line endings: one byte more per line.
+    assert len(raw) - raw.count(b"\r\n") == declared["size"]
+    assert "verified:" not in text
+    assert int(number(r"(\d+) events, \d+ columns", text)) == len(read_events("4mu_2012.csv"))
+
+
+def test_citations_come_from_the_record(printed):
+    record = full_record(5200)
+    for name in NOTEBOOKS:
+        text = printed[name]
+        assert f"doi = {{{record['doi']}}}" in text, name
+        assert f"DOI:{record['doi']}" in text, name
+        assert "note = {CERN Open Data Portal record 5200}" in text, name
+
+
+# --- 04: the Higgs boson in four leptons -------------------------------------------------------
+
+def test_four_lepton_numbers(printed):
+    text = printed["04-higgs-four-leptons"]
+    masses = {}
+    for file, label in CHANNELS.items():
+        d = read_events(file)
+        assert int(number(rf"{re.escape(label)}\s+(\d+) events", text)) == len(d)
+        masses[label] = four_lepton_mass(d)
+    every = np.concatenate(list(masses.values()))
+    assert int(number(r"all channels: (\d+) events", text)) == len(every)
+    largest = max(float(np.abs(four_lepton_mass(read_events(f)) - read_events(f)["M"]).max()) for f in CHANNELS)
+    assert number(r"largest difference from the stored M: ([\d.]+) GeV", text) == f"{largest:.4f}"
+
+    counts, edges = np.histogram(every, bins=37, range=(70, 181))
+    assert int(number(r"in 70–181 GeV: (\d+) events", text)) == counts.sum()
+    assert int(number(r"\((\d+) above 181 GeV\)", text)) == (every >= 181).sum()
+    top = int(np.argmax(counts))
+    assert number(r"fullest bin: (\S+) GeV", text) == f"{edges[top]:g}–{edges[top + 1]:g}"
+    assert int(number(r"fullest bin: \S+ GeV with (\d+) events", text)) == counts[top]
+
+    def window(m: np.ndarray, lo: float, hi: float) -> int:
+        return int(((m >= lo) & (m < hi)).sum())
+
+    assert int(number(r"candidates in 120–130 GeV: (\d+)", text)) == window(every, 120, 130)
+    for label, m in masses.items():
+        assert int(number(rf"\n  {re.escape(label)}\s+(\d+)", text)) == window(m, 120, 130)
+    for lo in range(100, 160, 10):
+        assert int(number(rf"{lo}–{lo + 10} GeV: #* (\d+)", text)) == window(every, lo, lo + 10)
+
+
+# --- 05: compare with HEPData ------------------------------------------------------------------
+
+def test_hepdata_comparison_numbers(printed):
+    text = printed["05-hepdata-compare"]
+    data = yaml.safe_load((DATA / "hepdata" / "atlas-zz-7tev" / "data7.yaml").read_text())
+    bins = data["independent_variables"][0]["values"]
+    edges = np.array([bins[0]["low"]] + [b["high"] for b in bins], float)
+    points = data["dependent_variables"][0]["values"]
+    table = np.array([p["value"] for p in points], float)
+    table_err = np.array([math.sqrt(sum(e["symerror"] ** 2 for e in p["errors"])) for p in points])
+
+    selected = []
+    for file in CHANNELS:
+        d = read_events(file)
+        on_shell = d[(d.mZ1 > 66) & (d.mZ1 < 116) & (d.mZ2 > 66) & (d.mZ2 < 116)]
+        assert int(number(rf"{re.escape(file)}\s+\d+ candidates, (\d+) with two Z bosons", text)) == len(on_shell)
+        selected.append(on_shell.M.to_numpy())
+    counts, _ = np.histogram(np.concatenate(selected), bins=edges)
+    assert number(r"per bin: ([\d, ]+)\n", text) == ", ".join(str(n) for n in counts)
+
+    # Shape comparison: density, scaled to the table's integral; errors in quadrature with √N.
+    widths = np.diff(edges)
+    factor = (table * widths).sum() / counts.sum()
+    hist = factor * counts / widths
+    hist_err = factor * np.sqrt(counts) / widths
+    pulls = (hist - table) / np.sqrt(table_err ** 2 + hist_err ** 2)
+    chi2 = float((pulls ** 2).sum())
+    ndf = len(counts) - 1
+    assert ndf == 3
+    p_value = math.erfc(math.sqrt(chi2 / 2)) + math.sqrt(2 * chi2 / math.pi) * math.exp(-chi2 / 2)  # χ² tail, 3 dof
+    assert number(r"chi2/ndf = ([\d.]+)/", text) == f"{chi2:.2f}"
+    assert int(number(r"chi2/ndf = [\d.]+/(\d+)", text)) == ndf
+    assert number(r"p-value ([\d.]+)", text) == f"{p_value:.3f}"
+    assert number(r"pulls: (.+)\n", text) == ", ".join(f"{p:.2f}" for p in pulls)
+
+    assert number(r'read back "[^"]+": (.+)\n', text) == ", ".join(str(n) for n in counts)
