@@ -189,3 +189,23 @@ def test_hepdata_comparison_numbers(printed):
     assert number(r"pulls: (.+)\n", text) == ", ".join(f"{p:.2f}" for p in pulls)
 
     assert number(r'read back "[^"]+": (.+)\n', text) == ", ".join(str(n) for n in counts)
+
+
+def test_the_tutorials_hepdata_submission_validates(printed):
+    from hepdata_validator.full_submission_validator import FullSubmissionValidator
+
+    text = printed["05-hepdata-compare"]
+    written = Path(number(r"wrote (\S+): submission\.yaml", text))
+    validator = FullSubmissionValidator()
+    assert validator.validate(directory=str(written)), validator.get_messages()
+    tables = list(yaml.safe_load_all((written / "submission.yaml").read_text()))[1:]
+    data = yaml.safe_load((written / tables[0]["data_file"]).read_text())
+    table = yaml.safe_load((DATA / "hepdata" / "atlas-zz-7tev" / "data7.yaml").read_text())
+    assert data["independent_variables"][0]["values"] == table["independent_variables"][0]["values"]
+    masses = []
+    for file in CHANNELS:
+        d = read_events(file)
+        masses.append(d[(d.mZ1 > 66) & (d.mZ1 < 116) & (d.mZ2 > 66) & (d.mZ2 < 116)].M.to_numpy())
+    bins = table["independent_variables"][0]["values"]
+    counts, _ = np.histogram(np.concatenate(masses), bins=[bins[0]["low"]] + [b["high"] for b in bins])
+    assert [v["value"] for v in data["dependent_variables"][0]["values"]] == counts.tolist()
