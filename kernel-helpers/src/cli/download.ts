@@ -14,6 +14,7 @@ interface DownloadFlags extends CatalogChoice, FileFilterFlags {
   concurrency: number;
   timeout: number;
   progress: boolean;
+  staged?: boolean;
   json?: boolean;
 }
 
@@ -37,6 +38,7 @@ async function download(target: string, flags: DownloadFlags, { out }: CommandIO
       ...options,
       ...filtersOf(flags),
       expand: flags.expand,
+      staged: Boolean(flags.staged),
       recid
     });
   } else if (/^(root|https?):\/\//.test(target)) {
@@ -94,7 +96,11 @@ export const registerDownload: RegisterCommand = (program, io) => {
       positiveInteger,
       30_000
     )
-    .option('--no-progress', 'no progress bar on stderr');
+    .option('--no-progress', 'no progress bar on stderr')
+    .option(
+      '--staged',
+      "the record's files on tape were staged on the portal: download them (else refused)"
+    );
   addCatalogOptions(command);
   addFilterOptions(command)
     .option('--json', 'machine-readable output: [{"path", "size", "checksum", "verified"}]')

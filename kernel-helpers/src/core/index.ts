@@ -18,6 +18,7 @@ export * from './checksum';
 export * from './record-files';
 export * from './citation';
 export * from './inspire';
+export * from './availability';
 export * from './loader-code';
 export * from './format';
 export * from './tex-text';

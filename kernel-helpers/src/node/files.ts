@@ -16,6 +16,7 @@ import {
   withProtocol
 } from '../core/record-files';
 import { OpenDataError } from '../core/errors';
+import { availabilityOf, recordAvailability, stagingUrl } from '../core/availability';
 import { askedRecid, recidOf, recordFileName, unsafeFileNameReason } from '../core/record-shape';
 import { catalog } from './catalog';
 import { findDataDir } from './data-dir';
@@ -115,7 +116,13 @@ export interface RecordChoice {
 
 export type RecordDownloadOptions = Omit<FileListOptions, 'protocol'> &
   DownloadOptions &
-  RecordChoice;
+  RecordChoice & {
+    /**
+     * The record's files on tape were staged (requested on its portal page, and the portal said
+     * they are ready): download them. Without it, files on tape are refused (E_UNSUPPORTED).
+     */
+    staged?: boolean;
+  };
 
 /**
  * A record's metadata and its recid, checked: digits only, equal to the one asked for. The recid
@@ -148,9 +155,53 @@ export async function downloadRecord(
   options: RecordDownloadOptions = {}
 ): Promise<DownloadResult[]> {
   const { meta, recid } = await checkedRecord(record, options);
+  const inner = (meta as { metadata?: unknown }).metadata ?? meta;
+  const availability = recordAvailability(inner);
+  if (availability === 'ondemand' && !options.staged) {
+    throw onTapeError(recid, 'its files are on tape', options.portal);
+  }
   const files = await listFiles(meta, { ...options, expand: options.expand ?? true });
   checkedNames(files, recid);
+  if (availability === 'partial' && !options.staged) {
+    // Only the files the record marks as on tape are refused (index-listed files carry no mark).
+    const tape = new Set(
+      rawFiles(inner)
+        .filter(f => availabilityOf(f.availability) === 'ondemand')
+        .map(f => f.uri)
+    );
+    const refused = files.filter(f => tape.has(f.uri));
+    if (refused.length > 0) {
+      const what =
+        refused.length === 1
+          ? `its file ${fileName(refused[0].uri)} is on tape`
+          : `${refused.length} of its files (${fileName(refused[0].uri)}, …) are on tape`;
+      throw onTapeError(recid, what, options.portal);
+    }
+  }
   return downloadFiles(files, { ...options, dir: recordDir(recid, options.dir) });
+}
+
+/** E_UNSUPPORTED: files on tape must be staged first, with the portal page to request it on. */
+function onTapeError(recid: string, what: string, portal?: string): OpenDataError {
+  return new OpenDataError(
+    'E_UNSUPPORTED',
+    `record ${recid}: ${what} and must be staged before they can be downloaded: request it on ` +
+      `${stagingUrl(recid, portal)} and, once the portal says the files are ready, download ` +
+      `again with staged: true (opendata download --staged)`
+  );
+}
+
+/** The record's own file entries and those of its file indexes, as given (uri and availability). */
+function rawFiles(record: unknown): { uri: string; availability?: unknown }[] {
+  const r = record as { files?: unknown; _file_indices?: unknown };
+  const list = (v: unknown) => (Array.isArray(v) ? v : []) as { uri?: unknown }[];
+  const entries = [
+    ...list(r?.files),
+    ...list(r?._file_indices).flatMap(i => list((i as { files?: unknown })?.files))
+  ];
+  return entries.filter(
+    (f): f is { uri: string; availability?: unknown } => typeof f?.uri === 'string'
+  );
 }
 
 export interface VerifiedFile extends FileCheck {
