@@ -107,9 +107,8 @@ ${ARROW_BYTES}
 const f = await openROOT(${JSON.stringify(file)});
 const t = await f.tree('Events');
 const branches = ${JSON.stringify(branches)} ?? undefined;
-let best = Infinity, bytes = 0, before = 0;
+let best = Infinity, bytes = 0;
 for (let r = 0; r <= ${repeat}; r++) {
-  if (r === 0) before = process.memoryUsage().rss / 2 ** 20;
   const t0 = process.hrtime.bigint();
   const table = await t.read(branches);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -117,7 +116,7 @@ for (let r = 0; r <= ${repeat}; r++) {
   bytes = tableBytes(table);
 }
 await f.close();
-_report({ seconds: best, bytes, before_mb: before });
+_report({ seconds: best, bytes });
 `;
 }
 
@@ -127,14 +126,34 @@ import uproot, awkward as ak
 t = uproot.open(${JSON.stringify(file)})['Events']
 branches = ${branches === null ? 'None' : JSON.stringify(branches)}
 best = float('inf')
-before = 0
 for r in range(${repeat} + 1):
-    if r == 0: before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t0 = time.perf_counter()
     a = t.arrays(branches, library='ak', array_cache=None)
     s = time.perf_counter() - t0
     if r > 0: best = min(best, s)
-report({'seconds': best, 'bytes': a.nbytes, 'before_mb': before})
+report({'seconds': best, 'bytes': a.nbytes})
+`;
+}
+
+/** One read in a fresh process: peak RSS against the RSS before reading (modules, file open). */
+function oursMemory(file, branches) {
+  return `
+const { openROOT } = require(${JSON.stringify(HELPERS)});
+const f = await openROOT(${JSON.stringify(file)});
+const t = await f.tree('Events');
+const before = process.memoryUsage().rss / 2 ** 20;
+const table = await t.read(${JSON.stringify(branches)} ?? undefined);
+_report({ before_mb: before, rows: table.numRows });
+`;
+}
+
+function peerMemory(file, branches) {
+  return `
+import uproot, awkward as ak
+t = uproot.open(${JSON.stringify(file)})['Events']
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+a = t.arrays(${branches === null ? 'None' : JSON.stringify(branches)}, library='ak', array_cache=None)
+report({'before_mb': before, 'rows': len(a)})
 `;
 }
 
@@ -229,6 +248,8 @@ export async function run(ctx) {
     ]) {
       const ours = await runNode(ctx, oursRead(file, branches, repeat), 'nano-read');
       const peer = await runPython(ctx, peerRead(file, branches, repeat));
+      const oursMem = await runNode(ctx, oursMemory(file, branches), 'nano-mem');
+      const peerMem = await runPython(ctx, peerMemory(file, branches));
       const mbps = r => ours.bytes / r.seconds / 2 ** 20; // the same column bytes on both sides
       rows.push(
         row(
@@ -240,10 +261,11 @@ export async function run(ctx) {
           {
             raw_mb: Math.round((ours.bytes / 2 ** 20) * 10) / 10,
             peer_raw_mb: Math.round((peer.bytes / 2 ** 20) * 10) / 10,
-            peak_rss_mb: Math.round(ours.peak_rss_mb),
-            peer_peak_rss_mb: Math.round(peer.peak_rss_mb),
-            read_rss_mb: Math.round(ours.peak_rss_mb - ours.before_mb),
-            peer_read_rss_mb: Math.round(peer.peak_rss_mb - peer.before_mb)
+            // one read in a fresh process each: its peak, and what the read added to it
+            peak_rss_mb: Math.round(oursMem.peak_rss_mb),
+            peer_peak_rss_mb: Math.round(peerMem.peak_rss_mb),
+            read_rss_mb: Math.round(oursMem.peak_rss_mb - oursMem.before_mb),
+            peer_read_rss_mb: Math.round(peerMem.peak_rss_mb - peerMem.before_mb)
           }
         )
       );
