@@ -14,12 +14,13 @@ export CHROMIUM ?= /usr/lib/chromium/chromium
 JS_SOURCES := $(shell find extension kernel-helpers/src kernel-helpers/bin kernel-helpers/assembly kernel-helpers/scripts style schema -type f 2>/dev/null) \
 	package.json tsconfig.json kernel-helpers/package.json kernel-helpers/tsconfig.json
 
-.PHONY: help setup lab test chromium clean
+.PHONY: help setup lab test chromium clean release
 
 help:
 	@echo "make lab    set up and open JupyterLab with opendata-lab on the bundled data"
 	@echo "make test   set up and run lint, typecheck, jest, notebooks, python and UI tests"
 	@echo "make setup  only set up (venv, npm install, build, extension, tslab kernel)"
+	@echo "make release  build the wheel, the sdist and the helpers' npm tarball into dist/"
 
 $(STAMPS):
 	@mkdir -p $@
@@ -62,6 +63,11 @@ chromium:
 
 test: setup chromium
 	bash scripts/test-all.sh
+
+# The wheel (production labextension), the sdist and the helpers' npm tarball, into dist/
+# (scripts/release.mjs builds them from a staged copy: the development labextension stays).
+release: $(STAMPS)/npm $(STAMPS)/venv
+	node scripts/release.mjs
 
 clean:
 	npm run clean

@@ -18,9 +18,14 @@ describe('the pinned JupyterLab version', () => {
     expect(read(file)).toMatch(new RegExp(`jupyterlab==${labVersion.replace(/\./g, '\\.')}\\b`));
   });
 
-  it('bounds pyproject.toml to the same minor version', () => {
+  it('builds with the same minor version in pyproject.toml', () => {
+    const requires = read('pyproject.toml').match(/^requires = \[(.*)\]$/m)?.[1] ?? '';
+    expect(requires).toContain(`"jupyterlab>=${labVersion},<${major}.${minor + 1}"`);
+  });
+
+  it('lets the wheel run on every JupyterLab of the same major version (issue 17)', () => {
     const deps = read('pyproject.toml').match(/^dependencies = \[(.*)\]$/m)?.[1] ?? '';
-    expect(deps).toContain(`"jupyterlab>=${labVersion},<${major}.${minor + 1}"`);
+    expect(deps).toContain(`"jupyterlab>=${major}.0.0,<${major + 1}"`);
   });
 
   it('pairs with Galata 5.N for JupyterLab 4.N', () => {

@@ -1,0 +1,194 @@
+"""The release artefacts (`npm run release`), checked from the built files, not from the repository.
+
+One run of scripts/release.mjs builds the wheel, the sdist and the helpers' npm tarball into a
+temporary folder. The wheel must carry the production labextension (no source maps), install.json,
+the settings schema, the server config and the data; the tarball README, LICENSE, the data and the
+trimmed jsroot. The tarball is then installed into a fresh folder from the npm registry (about 3 s
+with npm's cache, 10 packages, no install scripts) where `npx opendata search` and a Node script
+reading `dataPath("events", ...)` must work, and where, with the package's own data removed, the
+helpers must find the wheel's data folder (<prefix>/share/opendata-lab/data). Sizes are written to
+build/test-results/release-sizes.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SHARE = "opendata_lab-{v}.data/data/share"
+
+
+def run(args, cwd, timeout=600, env=None, check=True):
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    if check:
+        assert result.returncode == 0, f"{' '.join(map(str, args))} in {cwd}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def artefacts(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("dist")
+    run(["node", str(ROOT / "scripts" / "release.mjs"), "--outdir", str(out)], ROOT, timeout=900)
+    files = sorted(out.iterdir())
+    found = {
+        "wheel": [f for f in files if f.suffix == ".whl"],
+        "sdist": [f for f in files if f.name.endswith(".tar.gz")],
+        "npm": [f for f in files if f.suffix == ".tgz"],
+    }
+    assert all(len(v) == 1 for v in found.values()), files
+    paths = {k: v[0] for k, v in found.items()}
+    sizes = {k: p.stat().st_size for k, p in paths.items()}
+    results = ROOT / "build" / "test-results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "release-sizes.json").write_text(json.dumps({p.name: sizes[k] for k, p in paths.items()}, indent=2))
+    print("release sizes: " + ", ".join(f"{p.name} {sizes[k] / 1e6:.2f} MB" for k, p in paths.items()))
+    return paths
+
+
+def version() -> str:
+    return json.loads((ROOT / "package.json").read_text())["version"]
+
+
+def test_wheel_holds_the_production_extension_install_json_and_data(artefacts):
+    with zipfile.ZipFile(artefacts["wheel"]) as wheel:
+        names = set(wheel.namelist())
+        share = SHARE.format(v=version())
+        ext = f"{share}/jupyter/labextensions/opendata-lab"
+        assert not [n for n in names if n.endswith(".map")], "source maps in the wheel"
+        assert [n for n in names if n.startswith(f"{ext}/static/remoteEntry.") and n.endswith(".js")]
+        assert f"{ext}/production.txt" in names
+        assert f"{ext}/package.json" in names
+        assert f"{ext}/schemas/opendata-lab/browser.json" in names
+        install = json.loads(wheel.read(f"{ext}/install.json"))
+        assert install["packageManager"] == "python" and install["packageName"] == "opendata_lab"
+        config = f"opendata_lab-{version()}.data/data/etc/jupyter/jupyter_server_config.d/opendata_lab.json"
+        assert json.loads(wheel.read(config))["ServerApp"]["jpserver_extensions"]["opendata_lab"] is True
+        # The data, byte for byte the repository's.
+        for path in [*(DATA / "catalog").rglob("*"), *(DATA / "events").iterdir()]:
+            if path.is_file():
+                rel = path.relative_to(DATA).as_posix()
+                assert wheel.read(f"{share}/opendata-lab/data/{rel}") == path.read_bytes(), rel
+        metadata = wheel.read(f"opendata_lab-{version()}.dist-info/METADATA").decode()
+        assert "Requires-Dist: jupyterlab<5,>=4.0.0" in metadata
+        # The production bundle is minified: no line of the remote entry is longer in a dev build.
+        entry = next(n for n in names if "/static/remoteEntry." in n)
+        assert b"sourceMappingURL" not in wheel.read(entry)
+
+
+def test_sdist_builds_the_same_wheel_offline(artefacts):
+    # The sdist carries the production labextension, so a wheel built from it skips the npm build.
+    with tarfile.open(artefacts["sdist"]) as sdist:
+        names = sdist.getnames()
+    top = names[0].split("/")[0]
+    assert f"{top}/opendata_lab/labextension/production.txt" in names
+    assert not [n for n in names if n.endswith(".map")]
+    assert f"{top}/install.json" in names and f"{top}/pyproject.toml" in names
+
+
+def test_npm_tarball_carries_readme_license_data_and_trimmed_jsroot(artefacts):
+    with tarfile.open(artefacts["npm"]) as tgz:
+        names = set(tgz.getnames())
+        manifest = json.load(tgz.extractfile("package/package.json"))
+    for name in ["README.md", "LICENSE", "data/catalog/index.json.gz", "data/events/Zmumu.csv",
+                 "data/events/Zmumu.root", "dist/index.js", "bin/opendata.js",
+                 "node_modules/jsroot/modules/io.mjs", "node_modules/jsroot/LICENSE"]:
+        assert f"package/{name}" in names, name
+    assert manifest["bundleDependencies"] == ["jsroot"]
+    assert not [n for n in names if "/canvas/" in n or n.endswith(".map")]
+
+
+@pytest.fixture(scope="module")
+def installed(artefacts, tmp_path_factory) -> Path:
+    """A fresh folder where `npm install <tarball>` ran, as a user would."""
+    folder = tmp_path_factory.mktemp("npm-user")
+    (folder / "package.json").write_text('{"name": "analysis", "private": true}\n')
+    result = run(["npm", "install", "--no-audit", "--no-fund", str(artefacts["npm"])], folder, check=False)
+    if result.returncode != 0 and ("ENOTFOUND" in result.stderr or "EAI_AGAIN" in result.stderr) \
+            and "registry" in result.stderr:
+        pytest.skip(f"the npm registry cannot be reached: {result.stderr[-300:]}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (folder / "node_modules" / "canvas").exists()
+    return folder
+
+
+def test_installed_cli_searches_the_shipped_snapshot(installed):
+    got = json.loads(run(["npx", "--no-install", "opendata", "search", "dimuon", "--json"], installed).stdout)
+    # The same answer as the repository's CLI over the repository's data/.
+    want = json.loads(run(["node", "kernel-helpers/bin/opendata.js", "search", "dimuon", "--json"], ROOT).stdout)
+    assert got == want
+    assert got["total"] > 0
+
+
+SCRIPT = """
+const od = require('@opendata-lab/kernel-helpers');
+(async () => {
+  const csv = od.dataPath('events', 'Zmumu.csv');
+  const table = od.readTableFile(csv);
+  const tree = await (await od.openROOT(od.dataPath('events', 'Zmumu.root'))).tree('events');
+  const root = await tree.read(['M']);
+  const hits = await (await od.catalog()).search('dimuon');
+  console.log(JSON.stringify({ csv, rows: table.numRows, m0: table.getChild('M').get(0),
+    rootRows: root.numRows, rootM0: root.getChild('M').get(0), total: hits.total }));
+})().catch(e => { console.error(String(e)); process.exit(1); });
+"""
+
+
+def zmumu_csv():
+    with open(DATA / "events" / "Zmumu.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return len(rows), float(rows[0]["M"])
+
+
+def test_installed_helpers_read_the_shipped_data(installed):
+    (installed / "read.js").write_text(SCRIPT)
+    got = json.loads(run(["node", "read.js"], installed).stdout)
+    rows, m0 = zmumu_csv()
+    package = installed / "node_modules" / "@opendata-lab" / "kernel-helpers"
+    assert Path(got["csv"]) == package / "data" / "events" / "Zmumu.csv"
+    assert (got["rows"], got["rootRows"]) == (rows, rows)
+    assert got["m0"] == pytest.approx(m0) and got["rootM0"] == pytest.approx(m0)
+    assert got["total"] > 0
+
+
+def test_installed_helpers_find_the_wheels_data_folder(artefacts, installed, tmp_path):
+    """Without the package's own data, the wheel's <prefix>/share/opendata-lab/data is found."""
+    prefix = tmp_path / "venv"
+    share = SHARE.format(v=version()) + "/"
+    with zipfile.ZipFile(artefacts["wheel"]) as wheel:
+        for name in wheel.namelist():
+            if name.startswith(share + "opendata-lab/"):
+                target = prefix / "share" / name[len(share):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(wheel.read(name))
+    copy = tmp_path / "user"
+    shutil.copytree(installed, copy, symlinks=True)
+    shutil.rmtree(copy / "node_modules" / "@opendata-lab" / "kernel-helpers" / "data")
+    (copy / "read.js").write_text(SCRIPT)
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "JUPYTER_PATH", "JUPYTER_DATA_DIR", "OPENDATA_LAB_DATA")}
+    base["HOME"] = str(tmp_path / "home")  # no ~/.local/share/opendata-lab from elsewhere
+    base["PATH"] = os.pathsep.join(p for p in base["PATH"].split(os.pathsep) if not Path(p, "jupyter").exists())
+    failed = run(["node", "read.js"], copy, env=base, check=False)
+    assert failed.returncode != 0 and "OPENDATA_LAB_DATA" in failed.stderr
+    wanted = prefix / "share" / "opendata-lab" / "data" / "events" / "Zmumu.csv"
+    rows, _ = zmumu_csv()
+    # An activated venv; a venv's bin/ with jupyter on PATH (not activated); Jupyter's data path.
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "jupyter").write_text("#!/bin/sh\n")
+    (prefix / "bin" / "jupyter").chmod(0o755)
+    for extra in [{"VIRTUAL_ENV": str(prefix)},
+                  {"PATH": os.pathsep.join([str(prefix / "bin"), base["PATH"]])},
+                  {"JUPYTER_PATH": str(prefix / "share" / "jupyter")}]:
+        got = json.loads(run(["node", "read.js"], copy, env={**base, **extra}).stdout)
+        assert Path(got["csv"]) == wanted, extra
+        assert got["rows"] == rows
