@@ -44,7 +44,7 @@ async function makeNano(ctx, times, smear) {
   );
   ctx.log(`nanoaod: writing the NanoAOD events ×${times}${smear ? ' (smeared)' : ''} with uproot`);
   const tmp = `${out}.${process.pid}.tmp`;
-  await runPython(
+  const written = runPython(
     ctx,
     `
 import awkward as ak, numpy as np, uproot
@@ -90,6 +90,12 @@ with uproot.recreate(${JSON.stringify(tmp)}, compression=uproot.ZLIB(1)) as f:
 report({'entries': nb})
 `
   );
+  try {
+    await written;
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }); // no half-written file left in the cache
+    throw err;
+  }
   fs.renameSync(tmp, out);
   return out;
 }
