@@ -56,6 +56,33 @@ for (const file of output(
 }
 fs.cpSync(path.join(root, 'lib'), path.join(stage, 'lib'), { recursive: true });
 
+// The checkout pins JupyterLab's packages to one release (package.json: what make lab and the tests
+// build against). The released labextension asks for what JupyterLab 4.0.0 shipped (every name the
+// extension imports is there, pyproject.toml): these ranges become the bundle's requiredVersion and
+// what `jupyter labextension list` checks against the running JupyterLab.
+const LAB_4_0 = {
+  '@jupyterlab/application': '4.0.0',
+  '@jupyterlab/apputils': '4.0.0',
+  '@jupyterlab/coreutils': '6.0.0',
+  '@jupyterlab/debugger': '4.0.0',
+  '@jupyterlab/notebook': '4.0.0',
+  '@jupyterlab/rendermime': '4.0.0',
+  '@jupyterlab/rendermime-interfaces': '3.8.0',
+  '@jupyterlab/services': '7.0.0',
+  '@jupyterlab/settingregistry': '4.0.0',
+  '@jupyterlab/translation': '4.0.0',
+  '@jupyterlab/ui-components': '4.0.0'
+};
+const stagedPkgFile = path.join(stage, 'package.json');
+const stagedPkg = JSON.parse(fs.readFileSync(stagedPkgFile, 'utf8'));
+for (const name of Object.keys(stagedPkg.dependencies).filter(n => n.startsWith('@jupyterlab/'))) {
+  if (!LAB_4_0[name]) {
+    throw new Error(`package.json: ${name} has no JupyterLab 4.0.0 version in release.mjs`);
+  }
+  stagedPkg.dependencies[name] = `^${LAB_4_0[name]}`;
+}
+fs.writeFileSync(stagedPkgFile, `${JSON.stringify(stagedPkg, null, 2)}\n`);
+
 // The builder looks for @jupyter/builder in the package's own node_modules.
 fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'junction');
 

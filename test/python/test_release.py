@@ -85,6 +85,38 @@ def test_wheel_holds_the_production_extension_install_json_and_data(artefacts):
         assert b"sourceMappingURL" not in wheel.read(entry)
 
 
+# What JupyterLab 4.0.0 shipped (the @jupyterlab/*@4.0.0 packages on npm and their dependencies).
+LAB_4_0 = {"application": "4.0.0", "apputils": "4.0.0", "coreutils": "6.0.0", "debugger": "4.0.0",
+           "notebook": "4.0.0", "rendermime": "4.0.0", "rendermime-interfaces": "3.8.0", "services": "7.0.0",
+           "settingregistry": "4.0.0", "translation": "4.0.0", "ui-components": "4.0.0"}
+
+
+def test_wheel_extension_is_compatible_with_jupyterlab_4_0_to_4_x(artefacts):
+    """JupyterLab's own check (`jupyter labextension list`) against 4.0.0, this 4.x and a later 4.x."""
+    from jupyterlab.commands import _validate_compatibility
+
+    with zipfile.ZipFile(artefacts["wheel"]) as wheel:
+        ext = f"{SHARE.format(v=version())}/jupyter/labextensions/opendata-lab/package.json"
+        deps = json.loads(wheel.read(ext))["dependencies"]
+    import jupyterlab
+
+    core = json.loads((Path(jupyterlab.__file__).parent / "staging" / "package.json").read_text())
+    lab = {k: v for k, v in deps.items() if k.startswith("@jupyterlab/")}
+    assert set(lab) <= {f"@jupyterlab/{n}" for n in LAB_4_0}
+    cores = {
+        "4.0.0": {f"@jupyterlab/{n}": f"~{v}" for n, v in LAB_4_0.items()},
+        "installed": core["resolutions"],
+        # A later patch and minor of every package (4.6.6 is what made the pinned build fail).
+        "later": {k: "~" + ".".join([v.lstrip("~^").split(".")[0], "99", "0"]) for k, v in core["resolutions"].items()},
+    }
+    for name, resolutions in cores.items():
+        data = {"resolutions": {**core["resolutions"], **resolutions}, "jupyterlab": core["jupyterlab"]}
+        assert _validate_compatibility("opendata-lab", deps, data) == [], name
+    major_5 = {k: "~" + str(int(v.lstrip("~^").split(".")[0]) + 1) + ".0.0" for k, v in core["resolutions"].items()
+               if k in lab}
+    assert _validate_compatibility("opendata-lab", deps, {**core, "resolutions": {**core["resolutions"], **major_5}})
+
+
 def test_sdist_builds_the_same_wheel_offline(artefacts):
     # The sdist carries the production labextension, so a wheel built from it skips the npm build.
     with tarfile.open(artefacts["sdist"]) as sdist:
