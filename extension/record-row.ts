@@ -44,6 +44,18 @@ export function createRecordRow(record: RecordSummary, trans: TranslationBundle)
   // Second line: size and events (each only when the record has it), then the type, which
   // gives way when the line is full.
   const distribution = element('div', 'odl-RecordRow-meta odl-RecordRow-distribution');
+  // On tape: said in words first on the line (never by colour alone); the record view says more.
+  if (record.availability === 'ondemand' || record.availability === 'partial') {
+    const tape = element(
+      'span',
+      'odl-OnTapeBadge',
+      record.availability === 'partial' ? trans.__('Partly on tape') : trans.__('On tape')
+    );
+    tape.title = trans.__(
+      'Files on tape must be staged on the portal before they can be downloaded'
+    );
+    distribution.appendChild(tape);
+  }
   if (record.size !== null && record.size > 0) {
     const size = element('span', 'odl-RecordRow-size', formatBytes(record.size));
     size.title = trans.__('Size: %1 bytes', formatNumber(record.size));

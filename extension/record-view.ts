@@ -3,7 +3,12 @@ import {
   clipText,
   fileName,
   indexFiles,
+  isDoi,
+  onTape,
+  recordAvailability,
   recordFiles,
+  stagingUrl,
+  type CitingPapers,
   type CatalogRecord,
   type FileIndex,
   type RecordFile,
@@ -20,6 +25,7 @@ import { formatBytes, formatNumber } from './format';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { DEFAULT_SETTINGS } from './settings';
 import type { IIndexLoader } from './index-loader';
+import { citedBySection } from './cited-by';
 import { cleanRecordHtml, linkElement, recordLink } from './record-html';
 import { formatType } from './record-row';
 import type { ICatalogModel } from './tokens';
@@ -135,6 +141,10 @@ export class RecordView extends Widget {
     if (dates) {
       header.append(dates);
     }
+    const tape = this._onTape(record);
+    if (tape) {
+      header.append(tape);
+    }
     header.append(this._actions(String(r.recid)));
     this.node.append(header);
 
@@ -144,6 +154,16 @@ export class RecordView extends Widget {
     this._section(trans.__('Note'), this._described(r.note));
     this._section(trans.__('Authors'), this._authors(r));
     this._section(trans.__('Identifiers'), this._identifiers(r));
+    // The papers citing the dataset, from INSPIRE (when the option is given and online).
+    const doi = text(r.doi);
+    const citing = this._options.citingPapers;
+    if (citing && isDoi(doi)) {
+      const load = () => citing(doi);
+      this._section(
+        trans.__('Cited by'),
+        citedBySection(load, trans, this._options.latexTypesetter)
+      );
+    }
     this._section(trans.__('Collision'), this._collision(r));
     this._section(trans.__('Distribution'), this._distribution(r));
     this._section(trans.__('System details'), this._described(r.system_details));
@@ -256,6 +276,38 @@ export class RecordView extends Widget {
       add(trans.__('Published'), published);
     }
     return dl.childElementCount > 0 ? dl : null;
+  }
+
+  /** For a record on tape: says so, with the portal page where staging is requested. */
+  private _onTape(record: CatalogRecord): HTMLElement | null {
+    const availability = recordAvailability(record);
+    if (!onTape(availability)) {
+      return null;
+    }
+    const trans = this._trans;
+    const note = el('p', 'odl-RecordView-onTape');
+    note.setAttribute('role', 'note');
+    note.append(
+      el(
+        'span',
+        'odl-OnTapeBadge',
+        availability === 'partial' ? trans.__('Partly on tape') : trans.__('On tape')
+      ),
+      ' ',
+      availability === 'partial'
+        ? trans.__(
+            'Some files of this dataset are on tape: they must be staged before they can be downloaded.'
+          )
+        : trans.__(
+            'The files of this dataset are on tape: they must be staged before they can be downloaded.'
+          ),
+      ' ',
+      linkElement(
+        { kind: 'page', url: stagingUrl(String(record.recid)) },
+        trans.__('Request staging on the portal')
+      )
+    );
+    return note;
   }
 
   private _actions(recid: string): HTMLElement {
@@ -840,6 +892,8 @@ export namespace RecordView {
     portalOnline?: () => boolean | null;
     /** The title of another record, for links that name only its recid (the portal does so). */
     recordTitle?: (recid: string) => Promise<string | null> | string | null;
+    /** The papers citing a DOI (INSPIRE, through the server); none: no "Cited by" section. */
+    citingPapers?: (doi: string) => Promise<CitingPapers>;
   }
 }
 

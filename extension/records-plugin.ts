@@ -25,6 +25,7 @@ import {
   type CitationFormat
 } from '@opendata-lab/kernel-helpers/core';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { citingPapersThroughServer } from './cited-by';
 import { CommandIDs } from './commands';
 import { TRANSLATION_DOMAIN } from './i18n';
 import { openDataIcon } from './icons';
@@ -147,7 +148,9 @@ export function createRecordsPlugin(
               indexLoader: options.indexLoader,
               portalOnline: () =>
                 source.portalStatus === null ? null : source.portalStatus === 'online',
-              recordTitle: recordTitleFrom(source.catalog)
+              recordTitle: recordTitleFrom(source.catalog),
+              // INSPIRE's papers citing the dataset, through the server route (issue 15).
+              citingPapers: citingPapersThroughServer
             });
             widget = new MainAreaWidget({ content });
             widget.id = `opendata-lab-record-${recid}`;

@@ -1,7 +1,6 @@
 // Datasets on tape (docs/portal.md#availability): the portal's `distribution.availability` is
 // `online`, `ondemand` (every file on tape) or `partial` (some); files on tape must be staged
 // (requested on the record's portal page) before they can be downloaded.
-import { PORTAL_URL } from './portal-catalog';
 
 export type Availability = 'online' | 'ondemand' | 'partial';
 
@@ -26,6 +25,6 @@ export function onTape(availability: Availability | null): boolean {
 }
 
 /** The record's portal page, where staging files from tape is requested. */
-export function stagingUrl(recid: string | number, portalUrl: string = PORTAL_URL): string {
+export function stagingUrl(recid: string | number, portalUrl = 'https://opendata.cern.ch'): string {
   return `${portalUrl.replace(/\/+$/, '')}/record/${encodeURIComponent(String(recid))}`;
 }

@@ -54,7 +54,11 @@ export interface RecordSummary {
   number_files: number | null;
   size: number | null;
   full: boolean;
+  /** `ondemand` or `partial` for a dataset on tape (core/availability.ts); absent otherwise. */
+  availability?: string;
 }
+
+const ON_TAPE = new Set(['ondemand', 'partial']);
 
 export interface SummaryPage {
   total: number;
@@ -127,7 +131,8 @@ export class CatalogIndex {
       number_events: c.number_events[position],
       number_files: c.number_files[position],
       size: c.size[position],
-      full: c.full[position] === 1
+      full: c.full[position] === 1,
+      ...(ON_TAPE.has(c.availability?.[position]) ? { availability: c.availability[position] } : {})
     };
   }
 

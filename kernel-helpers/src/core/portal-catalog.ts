@@ -13,6 +13,7 @@ import {
   SORT_ORDERS
 } from './catalog-search';
 import { CatalogSource, RecordKey, normalizeDoi, uniqueTitle } from './catalog-source';
+import { onTape, recordAvailability } from './availability';
 import { OpenDataError } from './errors';
 import { askedRecid, checkRecord, checkRecordShape } from './record-shape';
 
@@ -228,8 +229,15 @@ function summaryOf(r: CatalogRecord): RecordSummary {
     number_events: dist.number_events ?? null,
     number_files: dist.number_files ?? null,
     size: dist.size ?? null,
-    full: true
+    full: true,
+    ...availabilityOf(r)
   };
+}
+
+/** `{availability}` for a record on tape (the row marks it), else nothing. */
+function availabilityOf(r: CatalogRecord): { availability?: string } {
+  const a = recordAvailability(r);
+  return onTape(a) ? { availability: a as string } : {};
 }
 
 // The portal names the events facet `event_number` in some versions.
