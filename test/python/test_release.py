@@ -7,7 +7,9 @@ trimmed jsroot. The tarball is then installed into a fresh folder from the npm r
 with npm's cache, 10 packages, no install scripts) where `npx opendata search` and a Node script
 reading `dataPath("events", ...)` must work, and where, with the package's own data removed, the
 helpers must find the wheel's data folder (<prefix>/share/opendata-lab/data). Sizes are written to
-build/test-results/release-sizes.json.
+build/test-results/release-sizes.json. Last, the wheel is pip-installed into fresh venvs with
+JupyterLab 4.0.0 and with the newest 4.x, started in an unrelated folder, and the panel must list the
+snapshot's records in Chromium (about 70 s in all with pip's cache).
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import tarfile
+import time
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -224,3 +230,67 @@ def test_installed_helpers_find_the_wheels_data_folder(artefacts, installed, tmp
         got = json.loads(run(["node", "read.js"], copy, env={**base, **extra}).stdout)
         assert Path(got["csv"]) == wanted, extra
         assert got["rows"] == rows
+
+
+PANEL = """
+const { chromium } = require(process.argv[2]);
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.argv[3], args: ['--no-sandbox'] });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(process.argv[4]);
+  await page.locator('.lm-TabBar-tab[data-id="opendata-lab-browser"]').click({ timeout: 120000 });
+  const panel = page.locator('#opendata-lab-browser');
+  await panel.getByRole('listitem').first().waitFor({ timeout: 120000 });
+  const count = await panel.locator('.odl-Browser-count').textContent();
+  console.log(JSON.stringify({ count, errors }));
+  await browser.close();
+})().catch(e => { console.error(String(e)); process.exit(1); });
+"""
+
+
+@pytest.mark.parametrize("lab", ["4.0.0", "latest 4.x"])
+def test_wheel_in_a_fresh_venv_shows_the_panel_in_chromium(artefacts, tmp_path, lab):
+    """pip install of the wheel (and JupyterLab 4.0.0 or the newest 4.x) in a fresh venv, started in
+    an unrelated folder: the panel lists the snapshot's records (~25 s each with pip's cache)."""
+    chromium = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
+    if not Path(chromium).exists():
+        pytest.skip(f"no Chromium at {chromium}")
+    venv = tmp_path / "venv"
+    run([shutil.which("python3") or "python3", "-m", "venv", str(venv)], tmp_path)
+    spec = ["jupyterlab==4.0.0"] if lab == "4.0.0" else []
+    pip = run([str(venv / "bin" / "pip"), "install", "-q", *spec, str(artefacts["wheel"])], tmp_path, check=False)
+    if pip.returncode != 0 and ("NewConnectionError" in pip.stderr or "No matching distribution" in pip.stderr):
+        pytest.skip(f"PyPI cannot be reached: {pip.stderr[-300:]}")
+    assert pip.returncode == 0, pip.stderr
+    listed = run([str(venv / "bin" / "jupyter"), "labextension", "list"], tmp_path).stderr
+    assert re.search(r"opendata-lab v\S+ \S*enabled\S* \S*OK\S* \(python, opendata_lab\)", listed), listed
+    folder = tmp_path / "analysis"
+    folder.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "VIRTUAL_ENV", "OPENDATA_LAB"))}
+    env["HOME"] = str(tmp_path / "home")
+    server = subprocess.Popen([str(venv / "bin" / "jupyter"), "lab", "--no-browser", f"--port={port}",
+                               "--ServerApp.token=t", "--allow-root"], cwd=folder, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/lab?token=t"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        (tmp_path / "panel.js").write_text(PANEL)
+        got = run(["node", str(tmp_path / "panel.js"), str(ROOT / "node_modules" / "playwright-core"), chromium, url],
+                  tmp_path, timeout=300)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    shown = json.loads(got.stdout)
+    records = json.loads((DATA / "catalog" / "MANIFEST.json").read_text())["records"]
+    assert shown["count"] == f"{records:,} records"
+    assert shown["errors"] == []
