@@ -25,18 +25,39 @@ const PAPERS_SHOWN = 10;
 export function citedBySection(
   load: () => Promise<CitingPapers>,
   trans: TranslationBundle,
-  latexTypesetter?: IRenderMime.ILatexTypesetter | null
+  latexTypesetter?: IRenderMime.ILatexTypesetter | null,
+  options: { ask?: boolean } = {}
 ): HTMLElement {
   const box = el('div', 'odl-CitedBy');
   box.setAttribute('aria-live', 'polite');
-  box.setAttribute('aria-busy', 'true');
-  const status = el(
-    'p',
-    'odl-CitedBy-status',
-    trans.__('Looking up the papers that cite this dataset on INSPIRE…')
-  );
+  const status = el('p', 'odl-CitedBy-status');
   box.append(status);
-  void (async () => {
+  if (options.ask) {
+    // Offline by choice (the snapshot source): INSPIRE is asked only when the user says so.
+    const button = el(
+      'button',
+      'jp-mod-styled odl-CitedBy-lookup',
+      trans.__('Look up on INSPIRE')
+    ) as HTMLButtonElement;
+    button.type = 'button';
+    status.textContent = trans.__('INSPIRE lists the papers that cite this dataset.');
+    button.addEventListener('click', () => {
+      button.remove();
+      lookUp();
+    });
+    box.append(button);
+  } else {
+    lookUp();
+  }
+  return box;
+
+  function lookUp(): void {
+    box.setAttribute('aria-busy', 'true');
+    status.textContent = trans.__('Looking up the papers that cite this dataset on INSPIRE…');
+    void show();
+  }
+
+  async function show(): Promise<void> {
     let found: CitingPapers;
     try {
       found = await load();
@@ -115,8 +136,7 @@ export function citedBySection(
     }
     // TeX in titles ("$H\to ZZ^*$") typeset as in the record's own title.
     void latexTypesetter?.typeset(list);
-  })();
-  return box;
+  }
 }
 
 /** The papers citing a DOI, asked of INSPIRE through the server's route (`opendata-lab/inspire`). */

@@ -161,7 +161,9 @@ export class RecordView extends Widget {
       const load = () => citing(doi);
       this._section(
         trans.__('Cited by'),
-        citedBySection(load, trans, this._options.latexTypesetter)
+        citedBySection(load, trans, this._options.latexTypesetter, {
+          ask: this._options.askBeforeNetwork?.() ?? false
+        })
       );
     }
     this._section(trans.__('Collision'), this._collision(r));
@@ -894,6 +896,8 @@ export namespace RecordView {
     recordTitle?: (recid: string) => Promise<string | null> | string | null;
     /** The papers citing a DOI (INSPIRE, through the server); none: no "Cited by" section. */
     citingPapers?: (doi: string) => Promise<CitingPapers>;
+    /** True while the network is to be used only on request (the snapshot source). */
+    askBeforeNetwork?: () => boolean;
   }
 }
 

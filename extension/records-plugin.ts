@@ -150,7 +150,9 @@ export function createRecordsPlugin(
                 source.portalStatus === null ? null : source.portalStatus === 'online',
               recordTitle: recordTitleFrom(source.catalog),
               // INSPIRE's papers citing the dataset, through the server route (issue 15).
-              citingPapers: citingPapersThroughServer
+              citingPapers: citingPapersThroughServer,
+              // The snapshot source promises no network: INSPIRE only when asked.
+              askBeforeNetwork: () => source.setting === 'snapshot'
             });
             widget = new MainAreaWidget({ content });
             widget.id = `opendata-lab-record-${recid}`;

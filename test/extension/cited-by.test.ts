@@ -59,6 +59,26 @@ const flush = () => new Promise(resolve => setTimeout(resolve, 0));
 afterEach(() => document.body.replaceChildren());
 
 describe('Cited by', () => {
+  test('with the snapshot source (no network promised), INSPIRE is asked only on request', async () => {
+    const { fetch, asked } = inspireFetch();
+    const view = render(shardRecord(5500), {
+      citingPapers: doi => fetchCitingPapers(doi, { baseUrl: '/lab/opendata-lab/inspire', fetch }),
+      askBeforeNetwork: () => true
+    });
+    const section = citedBy(view)!;
+    await flush();
+    expect(asked).toHaveLength(0);
+    const button = section.querySelector<HTMLButtonElement>('button.odl-CitedBy-lookup')!;
+    expect(button.textContent).toBe('Look up on INSPIRE');
+    button.click();
+    await flush();
+    expect(asked).toHaveLength(1);
+    expect(section.querySelector('button')).toBeNull();
+    expect(section.querySelector('.odl-CitedBy-status')!.textContent).toBe(
+      `${citing.length} papers on INSPIRE cite this dataset.`
+    );
+  });
+
   test('the count and the papers, each a link to its INSPIRE page, newest first', async () => {
     const { fetch, asked } = inspireFetch();
     const view = render(shardRecord(5500), {
