@@ -80,6 +80,11 @@ for (const name of Object.keys(stagedPkg.dependencies).filter(n => n.startsWith(
     throw new Error(`package.json: ${name} has no JupyterLab 4.0.0 version in release.mjs`);
   }
   stagedPkg.dependencies[name] = `^${LAB_4_0[name]}`;
+  // npm refuses an override that differs from a direct dependency (EOVERRIDE, when the sdist is
+  // rebuilt from its sources); "$name" follows the dependency and keeps the lockfile's versions.
+  if (stagedPkg.overrides?.[name]) {
+    stagedPkg.overrides[name] = `$${name}`;
+  }
 }
 fs.writeFileSync(stagedPkgFile, `${JSON.stringify(stagedPkg, null, 2)}\n`);
 

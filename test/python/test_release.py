@@ -135,6 +135,23 @@ def test_sdist_builds_the_same_wheel_offline(artefacts):
     assert f"{top}/install.json" in names and f"{top}/pyproject.toml" in names
 
 
+def test_sdist_sources_install_with_the_lockfile(artefacts, tmp_path):
+    """Rebuilding from the sdist's sources: npm accepts its package.json with its lockfile."""
+    with tarfile.open(artefacts["sdist"]) as sdist:
+        top = sdist.getnames()[0].split("/")[0]
+        for name in ["package.json", "package-lock.json", "kernel-helpers/package.json"]:
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(sdist.extractfile(f"{top}/{name}").read())
+    result = run(["npm", "install", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund"], tmp_path, check=False)
+    if "ENOTFOUND" in result.stderr or "EAI_AGAIN" in result.stderr:
+        pytest.skip("the npm registry cannot be reached")
+    assert result.returncode == 0, result.stderr
+    added = dict(re.findall(r"^add (@jupyterlab/[a-z-]+) (\S+)$", result.stdout, re.M))
+    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert added["@jupyterlab/application"] == pinned["@jupyterlab/application"]
+
+
 def test_npm_tarball_carries_readme_license_data_and_trimmed_jsroot(artefacts):
     with tarfile.open(artefacts["npm"]) as tgz:
         names = set(tgz.getnames())
