@@ -29,12 +29,8 @@ export class VirtualList {
       // change): a row in view is watched, and a new height lays every row out again.
       this._rowObserver = new ResizeObserver(() => {
         const row = this._measuredRow;
-        if (
-          row &&
-          row.isConnected &&
-          row.offsetHeight > 0 &&
-          row.offsetHeight !== this._rowHeight
-        ) {
+        const height = row?.isConnected ? rowHeightOf(row) : 0;
+        if (height > 0 && height !== this._rowHeight) {
           this._measured = false;
           this.update();
         }
@@ -191,7 +187,7 @@ export class VirtualList {
   private _measure(): void {
     if (this._measured) return;
     const row = this.node.firstElementChild as HTMLElement | null;
-    const height = row?.offsetHeight ?? 0;
+    const height = row ? rowHeightOf(row) : 0;
     if (row && height > 0) {
       this._rowHeight = height;
       this._measured = true;
@@ -273,4 +269,13 @@ export namespace VirtualList {
     overscan?: number;
     label: string;
   }
+}
+
+/**
+ * A row's laid-out height, fractions included: rows stack in the list's flow, so a height rounded
+ * to whole pixels (offsetHeight) would drift from their positions by a fraction per row (at a
+ * larger UI font size, 122.39 px rows placed every 122 px).
+ */
+function rowHeightOf(row: HTMLElement): number {
+  return row.getBoundingClientRect().height;
 }
