@@ -1,7 +1,12 @@
-// What `inspect`, `read` and `hist` share: telling ROOT files from table files (CSV, Arrow) and
-// parsing an entry range.
+// What `inspect`, `read`, `hist` and `hepdata-export` share: telling ROOT files from table files
+// (CSV, Arrow), parsing an entry range, reading the values to histogram.
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { OpenDataError } from '../core/errors';
+import { flatNumbers } from '../core/physics';
+import { numericColumn } from '../node/columns';
+import { readTable } from '../node/read-table';
+import { openROOT } from '../node/root';
 
 /** A ROOT file by its extension (local or a URL, root:// included), or its magic bytes ("root"). */
 export function isROOTFile(file: string): boolean {
@@ -42,4 +47,49 @@ export function nameList(value: string): string[] {
     .filter(s => s !== '');
   if (names.length === 0) throw new InvalidArgumentError('expected names separated by commas.');
   return names;
+}
+
+/** Where the values of a histogram come from: a table's column or a ROOT tree's branch. */
+export interface HistogramSource {
+  column?: string;
+  tree?: string;
+  branch?: string;
+  weight?: string;
+  portal?: string;
+}
+
+/**
+ * The values (and weights) of `--column C` in a CSV/Arrow table, or of `--tree T --branch B` in a
+ * ROOT file (jagged branches flattened); E_USAGE naming the command unless exactly one is given.
+ */
+export async function histogramValues(
+  command: string,
+  file: string,
+  o: HistogramSource
+): Promise<{ values: Float64Array; weights?: Float64Array }> {
+  const fromROOT = o.tree !== undefined || o.branch !== undefined;
+  if (fromROOT === (o.column !== undefined) || (fromROOT && !(o.tree && o.branch))) {
+    throw new OpenDataError('E_USAGE', `${command}: give either --column C or --tree T --branch B`);
+  }
+  if (!fromROOT) {
+    const table = await readTable(file, { download: { portal: o.portal } }); // CSV or Arrow IPC
+    return {
+      values: numericColumn(table, o.column!, file),
+      weights: o.weight === undefined ? undefined : numericColumn(table, o.weight, file)
+    };
+  }
+  const root = await openROOT(file, { portal: o.portal });
+  try {
+    const tree = await root.tree(o.tree!);
+    const names = [o.branch!, ...(o.weight === undefined ? [] : [o.weight])];
+    const table = await tree.read(names);
+    const what = (n: string) => `${file}: tree ${o.tree}, branch ${n}`;
+    return {
+      values: flatNumbers(table.getChild(names[0])!, what(names[0])),
+      weights:
+        names[1] === undefined ? undefined : flatNumbers(table.getChild(names[1])!, what(names[1]))
+    };
+  } finally {
+    await root.close();
+  }
 }

@@ -1,10 +1,7 @@
 import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
-import { flatNumbers } from '../core/physics';
-import { numericColumn } from '../node/columns';
 import { writeHEPData } from '../node/hepdata-write';
-import { readTable } from '../node/read-table';
-import { openROOT } from '../node/root';
+import { histogramValues } from './event-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 interface ExportOptions {
@@ -40,39 +37,8 @@ function positiveNumber(value: string): number {
   return n;
 }
 
-async function values(file: string, o: ExportOptions) {
-  const fromROOT = o.tree !== undefined || o.branch !== undefined;
-  if (fromROOT === (o.column !== undefined) || (fromROOT && !(o.tree && o.branch))) {
-    throw new OpenDataError(
-      'E_USAGE',
-      'hepdata-export: give either --column C or --tree T --branch B'
-    );
-  }
-  if (!fromROOT) {
-    const table = await readTable(file, { download: { portal: o.portal } });
-    return {
-      values: numericColumn(table, o.column!, file),
-      weights: o.weight === undefined ? undefined : numericColumn(table, o.weight, file)
-    };
-  }
-  const root = await openROOT(file, { portal: o.portal });
-  try {
-    const tree = await root.tree(o.tree!);
-    const names = [o.branch!, ...(o.weight === undefined ? [] : [o.weight])];
-    const table = await tree.read(names);
-    const what = (n: string) => `${file}: tree ${o.tree}, branch ${n}`;
-    return {
-      values: flatNumbers(table.getChild(names[0])!, what(names[0])),
-      weights:
-        names[1] === undefined ? undefined : flatNumbers(table.getChild(names[1])!, what(names[1]))
-    };
-  } finally {
-    await root.close();
-  }
-}
-
 async function hepdataExport(file: string, o: ExportOptions, { out }: CommandIO): Promise<void> {
-  const { values: v, weights } = await values(file, o);
+  const { values: v, weights } = await histogramValues('hepdata-export', file, o);
   const h = new Hist1D(o.bins, o.range[0], o.range[1]).fill(v, weights);
   const quantity = o.column ?? o.branch!;
   const written = writeHEPData(

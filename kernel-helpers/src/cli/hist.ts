@@ -1,9 +1,5 @@
-import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
-import { flatNumbers } from '../core/physics';
-import { numericColumn } from '../node/columns';
-import { readTable } from '../node/read-table';
-import { openROOT } from '../node/root';
+import { histogramValues } from './event-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 interface HistOptions {
@@ -17,41 +13,8 @@ interface HistOptions {
   json?: boolean;
 }
 
-/** ROOT: the branch (and weight branch) of a tree, jagged branches flattened. */
-async function rootValues(file: string, options: HistOptions) {
-  const root = await openROOT(file, { portal: options.portal });
-  try {
-    const tree = await root.tree(options.tree!);
-    const names = [options.branch!, ...(options.weight === undefined ? [] : [options.weight])];
-    const table = await tree.read(names);
-    const what = (n: string) => `${file}: tree ${options.tree}, branch ${n}`;
-    return {
-      values: flatNumbers(table.getChild(names[0])!, what(names[0])),
-      weights:
-        names[1] === undefined ? undefined : flatNumbers(table.getChild(names[1])!, what(names[1]))
-    };
-  } finally {
-    await root.close();
-  }
-}
-
 async function hist(file: string, options: HistOptions, { out }: CommandIO): Promise<void> {
-  const fromROOT = options.tree !== undefined || options.branch !== undefined;
-  if (
-    fromROOT === (options.column !== undefined) ||
-    (fromROOT && !(options.tree && options.branch))
-  ) {
-    throw new OpenDataError('E_USAGE', 'hist: give either --column C or --tree T --branch B');
-  }
-  let values: Float64Array;
-  let weights: Float64Array | undefined;
-  if (fromROOT) {
-    ({ values, weights } = await rootValues(file, options));
-  } else {
-    const table = await readTable(file, { download: { portal: options.portal } }); // CSV or Arrow IPC
-    values = numericColumn(table, options.column!, file);
-    weights = options.weight === undefined ? undefined : numericColumn(table, options.weight, file);
-  }
+  const { values, weights } = await histogramValues('hist', file, options);
   const h = new Hist1D(options.bins, options.range[0], options.range[1]).fill(values, weights);
   if (options.json) {
     writeJSON(out, h.toJSON());
