@@ -3,10 +3,21 @@
 import fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { OpenDataError } from '../core/errors';
-import { flatNumbers } from '../core/physics';
-import { numericColumn } from '../node/columns';
-import { readTable } from '../node/read-table';
-import { openROOT } from '../node/root';
+import type * as Physics from '../core/physics';
+import type * as Columns from '../node/columns';
+import type * as ReadTable from '../node/read-table';
+import type * as Root from '../node/root';
+
+// The readers load when a command reads a file, not when the CLI starts (`opendata search` needs
+// none of them; apache-arrow and jsroot alone take ~100 ms to load).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const physics = () => require('../core/physics') as typeof Physics;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const columns = () => require('../node/columns') as typeof Columns;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const readTables = () => require('../node/read-table') as typeof ReadTable;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootReader = () => require('../node/root') as typeof Root;
 
 /** A ROOT file by its extension (local or a URL, root:// included), or its magic bytes ("root"). */
 export function isROOTFile(file: string): boolean {
@@ -72,22 +83,24 @@ export async function histogramValues(
     throw new OpenDataError('E_USAGE', `${command}: give either --column C or --tree T --branch B`);
   }
   if (!fromROOT) {
-    const table = await readTable(file, { download: { portal: o.portal } }); // CSV or Arrow IPC
+    const table = await readTables().readTable(file, { download: { portal: o.portal } }); // CSV or Arrow IPC
     return {
-      values: numericColumn(table, o.column!, file),
-      weights: o.weight === undefined ? undefined : numericColumn(table, o.weight, file)
+      values: columns().numericColumn(table, o.column!, file),
+      weights: o.weight === undefined ? undefined : columns().numericColumn(table, o.weight, file)
     };
   }
-  const root = await openROOT(file, { portal: o.portal });
+  const root = await rootReader().openROOT(file, { portal: o.portal });
   try {
     const tree = await root.tree(o.tree!);
     const names = [o.branch!, ...(o.weight === undefined ? [] : [o.weight])];
     const table = await tree.read(names);
     const what = (n: string) => `${file}: tree ${o.tree}, branch ${n}`;
     return {
-      values: flatNumbers(table.getChild(names[0])!, what(names[0])),
+      values: physics().flatNumbers(table.getChild(names[0])!, what(names[0])),
       weights:
-        names[1] === undefined ? undefined : flatNumbers(table.getChild(names[1])!, what(names[1]))
+        names[1] === undefined
+          ? undefined
+          : physics().flatNumbers(table.getChild(names[1])!, what(names[1]))
     };
   } finally {
     await root.close();

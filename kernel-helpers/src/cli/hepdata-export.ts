@@ -1,8 +1,12 @@
 import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
-import { writeHEPData } from '../node/hepdata-write';
+import type * as HEPDataWrite from '../node/hepdata-write';
 import { histogramValues } from './event-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
+
+// Loaded when the command runs, not when the CLI starts (see event-file.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hepdataWrite = () => require('../node/hepdata-write') as typeof HEPDataWrite;
 
 interface ExportOptions {
   column?: string;
@@ -41,7 +45,7 @@ async function hepdataExport(file: string, o: ExportOptions, { out }: CommandIO)
   const { values: v, weights } = await histogramValues('hepdata-export', file, o);
   const h = new Hist1D(o.bins, o.range[0], o.range[1]).fill(v, weights);
   const quantity = o.column ?? o.branch!;
-  const written = writeHEPData(
+  const written = hepdataWrite().writeHEPData(
     o.out,
     [
       {

@@ -1,6 +1,10 @@
-import { HEPDataTable } from '../core/hepdata';
-import { readHEPData } from '../node/hepdata-file';
+import type { HEPDataTable } from '../core/hepdata';
+import type * as HEPDataFile from '../node/hepdata-file';
 import { CommandIO, RegisterCommand, writeJSON } from './io';
+
+// Loaded when the command runs, not when the CLI starts (see event-file.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hepdataFile = () => require('../node/hepdata-file') as typeof HEPDataFile;
 
 interface HepdataOptions {
   table?: string;
@@ -37,7 +41,7 @@ function printTable(t: HEPDataTable, out: (text: string) => void): void {
 }
 
 function hepdata(file: string, options: HepdataOptions, { out }: CommandIO): void {
-  const tables = readHEPData(file, { table: options.table });
+  const tables = hepdataFile().readHEPData(file, { table: options.table });
   if (options.json) {
     writeJSON(out, {
       tables: tables.map(t => ({

@@ -1,10 +1,18 @@
 // `opendata inspect FILE`: what a ROOT file (trees, branches, stored objects) or a table file
 // (CSV, Arrow: columns, rows) holds.
-import { openROOT } from '../node/root';
-import { tableFileFor } from '../node/read-table';
-import { describeTableFile } from '../node/table-file';
+import type * as Root from '../node/root';
+import type * as ReadTable from '../node/read-table';
+import type * as TableFile from '../node/table-file';
 import { isROOTFile } from './event-file';
 import { CommandIO, RegisterCommand, writeJSON } from './io';
+
+// Loaded when the command runs, not when the CLI starts (see event-file.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootReader = () => require('../node/root') as typeof Root;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const readTables = () => require('../node/read-table') as typeof ReadTable;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const tableFiles = () => require('../node/table-file') as typeof TableFile;
 
 interface InspectOptions {
   json?: boolean;
@@ -16,7 +24,7 @@ async function inspectROOT(
   options: InspectOptions,
   { out }: CommandIO
 ): Promise<void> {
-  const root = await openROOT(file, { portal: options.portal });
+  const root = await rootReader().openROOT(file, { portal: options.portal });
   try {
     const trees = [];
     for (const name of root.treeNames) {
@@ -45,7 +53,9 @@ async function inspectROOT(
 
 async function inspect(file: string, options: InspectOptions, io: CommandIO): Promise<void> {
   if (isROOTFile(file)) return inspectROOT(file, options, io);
-  const d = describeTableFile(await tableFileFor(file, { download: { portal: options.portal } }));
+  const d = tableFiles().describeTableFile(
+    await readTables().tableFileFor(file, { download: { portal: options.portal } })
+  );
   if (options.json) {
     writeJSON(io.out, d);
     return;

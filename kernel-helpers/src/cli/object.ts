@@ -1,6 +1,10 @@
 // `opendata object FILE NAME`: a stored histogram (TH1/TH2/TProfile) or graph of a ROOT file.
-import { openROOT } from '../node/root';
+import type * as Root from '../node/root';
 import { CommandIO, RegisterCommand, writeJSON } from './io';
+
+// Loaded when the command runs, not when the CLI starts (see event-file.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootReader = () => require('../node/root') as typeof Root;
 
 interface ObjectOptions {
   json?: boolean;
@@ -8,7 +12,7 @@ interface ObjectOptions {
 }
 
 async function object(file: string, name: string, options: ObjectOptions, { out }: CommandIO) {
-  const root = await openROOT(file, { portal: options.portal });
+  const root = await rootReader().openROOT(file, { portal: options.portal });
   try {
     const obj = await root.object(name);
     if (options.json) {

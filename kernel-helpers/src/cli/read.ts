@@ -2,11 +2,19 @@
 // entry range, as JSON (jagged branches as nested arrays) or a text table.
 import { Table } from 'apache-arrow';
 import { OpenDataError } from '../core/errors';
-import { openROOT } from '../node/root';
-import { readTable } from '../node/read-table';
+import type * as Root from '../node/root';
+import type * as ReadTable from '../node/read-table';
 import { entryRange, isROOTFile, nameList } from './event-file';
 import { CommandIO, RegisterCommand } from './io';
-import { columnsJSON, valueText } from './json-columns';
+import type * as JSONColumns from './json-columns';
+
+// Loaded when the command runs, not when the CLI starts (see event-file.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rootReader = () => require('../node/root') as typeof Root;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const readTables = () => require('../node/read-table') as typeof ReadTable;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonColumns = () => require('./json-columns') as typeof JSONColumns;
 
 interface ReadOptions {
   tree?: string;
@@ -21,7 +29,7 @@ async function readROOT(file: string, options: ReadOptions): Promise<Table> {
   if (options.tree === undefined || options.branches === undefined) {
     throw new OpenDataError('E_USAGE', `${file}: a ROOT file needs --tree T --branches A,B`);
   }
-  const root = await openROOT(file, { portal: options.portal });
+  const root = await rootReader().openROOT(file, { portal: options.portal });
   try {
     const tree = await root.tree(options.tree);
     const [entryStart, entryStop] = options.entries ?? [undefined, undefined];
@@ -35,7 +43,7 @@ async function readColumns(file: string, options: ReadOptions): Promise<Table> {
   if (options.columns === undefined) {
     throw new OpenDataError('E_USAGE', `${file}: a CSV or Arrow file needs --columns A,B`);
   }
-  const table = await readTable(file, { download: { portal: options.portal } });
+  const table = await readTables().readTable(file, { download: { portal: options.portal } });
   const names = table.schema.fields.map(f => f.name);
   for (const c of options.columns) {
     if (!names.includes(c)) {
@@ -60,13 +68,13 @@ async function read(file: string, options: ReadOptions, { out }: CommandIO): Pro
   }
   const table = isROOTFile(file) ? await readROOT(file, options) : await readColumns(file, options);
   if (options.json) {
-    out(columnsJSON(table) + '\n');
+    out(jsonColumns().columnsJSON(table) + '\n');
     return;
   }
   const names = table.schema.fields.map(f => f.name);
   out(names.join('\t') + '\n');
   for (let i = 0; i < table.numRows; i++) {
-    out(names.map(n => valueText(table.getChild(n)!.get(i))).join('\t') + '\n');
+    out(names.map(n => jsonColumns().valueText(table.getChild(n)!.get(i))).join('\t') + '\n');
   }
 }
 
