@@ -1,8 +1,8 @@
 """The tutorials' key numbers, checked against values computed here from the data files.
 
-Each tutorial (notebooks/03-05) runs once in a real tslab kernel through the notebook runner; the
-numbers it prints are compared with what numpy, pandas and PyYAML make of the same CSV, YAML and
-catalog files, so a change in the helpers (or the data) that moves a tutorial's result fails here.
+Each tutorial (notebooks/03-07) runs once in its real kernel through the notebook runner (tslab;
+ipykernel for 07); the numbers it prints are compared with what numpy, pandas, PyYAML, uproot and
+awkward make of the same CSV, YAML, ROOT and catalog files, so a change in the helpers (or the data) that moves a tutorial's result fails here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -209,3 +210,138 @@ def test_the_tutorials_hepdata_submission_validates(printed):
     bins = table["independent_variables"][0]["values"]
     counts, _ = np.histogram(np.concatenate(masses), bins=[bins[0]["low"]] + [b["high"] for b in bins])
     assert [v["value"] for v in data["dependent_variables"][0]["values"]] == counts.tolist()
+
+
+# --- 06: jagged events; 07: hand on to Python ----------------------------------------------------
+
+# 02 runs first: it writes the Arrow file that 07 reads (07 falls back to the CSV without it).
+MORE = ["06-jagged-events", "02-root-selections", "07-hand-on-to-python"]
+
+
+@pytest.fixture(scope="module")
+def printed_more(tmp_path_factory) -> dict[str, str]:
+    out = tmp_path_factory.mktemp("tutorials-more")
+    paths = [ROOT / "notebooks" / f"{name}.ipynb" for name in MORE]
+    result = subprocess.run([sys.executable, str(RUNNER), "--out", str(out), *map(str, paths)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {name: "".join(o.get("text", "") for c in nbformat.read(out / f"{name}.ipynb", as_version=4).cells
+                          for o in c.get("outputs", [])
+                          if o.get("output_type") == "stream" and o.get("name") == "stdout")
+            for name in MORE}
+
+
+def by_count(counts: np.ndarray) -> str:
+    return ", ".join(f"{c}: {n}" for c, n in enumerate(np.bincount(counts)))
+
+
+def pt_eta_phi_m_pair_mass(pt, eta, phi, mass) -> np.ndarray:
+    """Mass of objects 0 and 1 of each row (numpy arrays of shape (events, 2))."""
+    px, py, pz = pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta)
+    e = np.sqrt(px ** 2 + py ** 2 + pz ** 2 + mass ** 2)
+    s = [a.sum(axis=1) for a in (e, px, py, pz)]
+    return np.sqrt(np.maximum(s[0] ** 2 - s[1] ** 2 - s[2] ** 2 - s[3] ** 2, 0))
+
+
+def test_jagged_events_numbers(printed_more):
+    import awkward as ak
+    import uproot
+
+    text = printed_more["06-jagged-events"]
+    tree = uproot.open(DATA / "events" / "nano_dimuon.root")["Events"]
+    a = tree.arrays(["nMuon", "Muon_pt", "Muon_eta", "Muon_phi", "Muon_mass", "Muon_charge",
+                     "nJet", "Jet_pt", "Jet_eta", "Jet_phi", "Jet_mass"])
+    assert int(number(r"Events: (\d+) events", text)) == tree.num_entries
+    n_muon = ak.to_numpy(a.nMuon)
+    assert int(number(r"muons: (\d+) in", text)) == n_muon.sum()
+    assert number(r"events by number of muons: (.+)\n", text) == by_count(n_muon)
+    assert number(r"muons with pT > 20 GeV, events by count: (.+)\n", text) == by_count(
+        ak.to_numpy(ak.sum(a.Muon_pt > 20, axis=1)))
+    good = (a.Muon_pt > 20) & (abs(a.Muon_eta) < 2.4)
+    assert int(number(r"\|η\| < 2\.4: (\d+);", text)) == ak.sum(good)
+    assert number(r"\|η\| < 2\.4: \d+; events by count: (.+)\n", text) == by_count(ak.to_numpy(ak.sum(good, axis=1)))
+
+    leading = ak.to_numpy(ak.fill_none(ak.firsts(a.Muon_pt), np.nan)).astype(float)
+    assert number(r"leading muon pT, first five events: (.+) GeV", text) == ", ".join(f"{v:.2f}" for v in leading[:5])
+    assert int(number(r"events with a muon: (\d+)", text)) == (n_muon > 0).sum()
+    assert number(r"mean leading pT ([\d.]+) GeV", text) == f"{np.nanmean(leading):.2f}"
+
+    sel = (ak.num(a.Muon_pt) == 2) & (ak.sum(a.Muon_charge, axis=1) == 0)
+    mu = a[sel]
+    cols = [ak.to_numpy(mu[f"Muon_{k}"]).astype(float) for k in ("pt", "eta", "phi", "mass")]
+    masses = pt_eta_phi_m_pair_mass(*cols)
+    assert int(number(r"exactly two opposite-charge muons: (\d+)", text)) == len(masses) == ak.sum(sel)
+    assert number(r"their masses: (.+) GeV", text) == ", ".join(f"{m:.1f}" for m in np.sort(masses))
+    assert int(number(r"Z window 70–110 GeV: (\d+)", text)) == ((masses >= 70) & (masses < 110)).sum()
+    counts, _ = np.histogram(masses, bins=12, range=(0, 120))
+    assert number(r"from 0 to 120 GeV: (.+)\n", text) == ", ".join(str(n) for n in counts)
+
+    # Every pair of each event, as ak.combinations makes them.
+    pairs = ak.combinations(ak.zip({k: a[f"Muon_{k}"] for k in ("pt", "eta", "phi", "mass")}), 2)
+    flat = ak.flatten(pairs)
+    both = [np.stack([ak.to_numpy(flat["0"][k]), ak.to_numpy(flat["1"][k])], axis=1).astype(float)
+            for k in ("pt", "eta", "phi", "mass")]
+    every = pt_eta_phi_m_pair_mass(*both)
+    assert int(number(r"muon pairs in all events: (\d+)", text)) == len(every)
+    in_z = int(((every >= 70) & (every < 110)).sum())
+    assert int(number(r"muon pairs in all events: \d+; in 70–110 GeV: (\d+)", text)) == in_z
+
+    n_jet = ak.to_numpy(a.nJet)
+    assert int(number(r"jets: (\d+); most in one event: (?:\d+)", text)) == n_jet.sum()
+    assert int(number(r"most in one event: (\d+)", text)) == n_jet.max()
+    good_jets = ak.to_numpy(ak.sum((a.Jet_pt > 30) & (abs(a.Jet_eta) < 2.4), axis=1))
+    assert number(r"jets with pT > 30 GeV and \|η\| < 2\.4, events by count: (.+)\n", text) == by_count(good_jets)
+    lead_jet = ak.to_numpy(ak.fill_none(ak.firsts(a.Jet_pt), np.nan)).astype(float)
+    assert int(number(r"events with a jet: (\d+)", text)) == (n_jet > 0).sum()
+    assert number(r"mean leading jet pT ([\d.]+) GeV", text) == f"{np.nanmean(lead_jet):.2f}"
+    two = a[n_jet >= 2]
+    jets = [ak.to_numpy(two[f"Jet_{k}"][:, :2]).astype(float) for k in ("pt", "eta", "phi", "mass")]
+    dijet = np.sort(pt_eta_phi_m_pair_mass(*jets))
+    assert int(number(r"events with at least two jets: (\d+)", text)) == len(dijet)
+    assert number(r"median dijet mass ([\d.]+) GeV", text) == f"{dijet[len(dijet) // 2]:.1f}"
+
+    record = full_record(30527)
+    assert f"doi = {{{record['doi']}}}" in text
+    assert f"DOI:{record['doi']}" in text
+
+
+def test_hand_on_to_python_numbers(printed_more):
+    text = printed_more["07-hand-on-to-python"]
+    # The Arrow file of 02 is read (the test ran 02 first); its values are the CSV twin's.
+    assert "read from the Arrow file of 02-root-selections: 2304 rows, 15 columns" in text
+    d = read_events("Zmumu.csv")
+    assert number(r"read from the Arrow file of 02-root-selections: (\d+) rows", text) == str(len(d))
+    m = d.M.to_numpy()
+    inside = m[(m >= 60) & (m < 120)]
+    assert int(number(r"(\d+) entries:", text)) == len(inside)
+    assert int(number(r"(\d+) below 60 GeV", text)) == (m < 60).sum()
+    assert int(number(r"(\d+) from 120 GeV up", text)) == (m >= 120).sum()
+    counts = np.bincount(np.floor(inside - 60).astype(int), minlength=60)
+    top = int(np.argmax(counts))
+    assert number(r"fullest bin: (\S+) GeV", text) == f"{60 + top}–{61 + top}"
+    assert int(number(r"fullest bin: \S+ GeV with (\d+) pairs", text)) == counts[top]
+    assert number(r"mean mass in 60–120 GeV: ([\d.]+) GeV", text) == f"{inside.mean():.2f}"
+    for lo in range(80, 100):
+        assert int(number(rf"\n\s*{lo} GeV\s+(\d+) ", text)) == counts[lo - 60]
+    opposite = d[d.Q1 * d.Q2 < 0]
+    assert int(number(r"opposite charges: (\d+) pairs", text)) == len(opposite)
+    assert int(number(r"with both pT > 20 GeV: (\d+) pairs", text)) == ((opposite.pt1 > 20) & (opposite.pt2 > 20)).sum()
+    assert int(number(r"same charge: (\d+) pairs", text)) == (d.Q1 * d.Q2 > 0).sum()
+    record = full_record(307)
+    assert f"DOI:{record['doi']}" in text
+    assert f"CMS Collaboration ({record['date_published'][:4]}). {record['title']}." in text
+
+
+def test_hand_on_to_python_reads_the_bundled_csv_without_the_arrow_file(printed_more, tmp_path):
+    # A fresh temporary directory: no zmumu-pairs.arrow there, so 07 reads Zmumu.csv.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    name = "07-hand-on-to-python"
+    result = subprocess.run([sys.executable, str(RUNNER), "--out", str(tmp_path / "out"),
+                             str(ROOT / "notebooks" / f"{name}.ipynb")],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = "".join(o.get("text", "") for c in nbformat.read(tmp_path / "out" / f"{name}.ipynb", as_version=4).cells
+                   for o in c.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    assert "read from the bundled CSV file (run 02-root-selections for the Arrow file): 2304 rows" in text
+    # The same numbers from the CSV twin as from the Arrow file (after the header and column lines).
+    assert text.split("\n")[2:] == printed_more[name].split("\n")[2:]
