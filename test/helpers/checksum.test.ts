@@ -2,6 +2,7 @@
 // real file indexes (INDEX.json) and Python's zlib.adler32 / hashlib.sha1 on real event files.
 import { spawnSync } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { Adler32, adler32, parseChecksum } from '../../kernel-helpers/src/core/checksum';
 import { OpenDataError } from '../../kernel-helpers/src/core/errors';
@@ -133,4 +134,53 @@ describe('the portal checksum quirks, from the real records', () => {
       }
     }
   });
+});
+
+describe('adler32 on large and odd inputs equals Python zlib.adler32', () => {
+  // Random bytes (seeded), all 0xff (the largest sums between two modulos) and all zero, at
+  // lengths and offsets that are not multiples of four, whole and in uneven pieces.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adler32-'));
+  let seed = 0x9e3779b9;
+  const random = (n: number) => {
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      bytes[i] = seed & 255;
+    }
+    return bytes;
+  };
+  const inputs: [string, Uint8Array][] = [
+    ['random 20 MB + 3', random(20_000_003)],
+    ['0xff 9 MB + 1', new Uint8Array(9_000_001).fill(255)],
+    ['zeros 100 kB + 2', new Uint8Array(100_002)],
+    ['random 63', random(63)],
+    ['random 65', random(65)],
+    ['random 5553', random(5553)]
+  ];
+  const files = inputs.map(([, bytes], i) => {
+    const file = path.join(dir, `input-${i}.bin`);
+    fs.writeFileSync(file, bytes);
+    return file;
+  });
+  const expected = pythonChecksums(files);
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each(inputs.map(([name, bytes], i) => [name, bytes, files[i]] as const))(
+    '%s',
+    (_name, bytes, file) => {
+      const want = expected[file].adler32;
+      expect(adler32(bytes)).toBe(want);
+      // At an odd byte offset of a larger buffer (not 4-byte aligned), and in uneven pieces.
+      const shifted = new Uint8Array(bytes.length + 3);
+      shifted.set(bytes, 1);
+      expect(adler32(shifted.subarray(1, 1 + bytes.length))).toBe(want);
+      const h = new Adler32();
+      for (let at = 0, step = 1; at < bytes.length; at += step, step = step * 7 + 3) {
+        h.update(bytes.subarray(at, Math.min(bytes.length, at + step)));
+      }
+      expect(h.digest()).toBe(want);
+    }
+  );
 });
