@@ -6,7 +6,7 @@ import os from 'os';
 import path from 'path';
 import { Adler32, adler32, parseChecksum } from '../../kernel-helpers/src/core/checksum';
 import { OpenDataError } from '../../kernel-helpers/src/core/errors';
-import { checkFile, fileDigest } from '../../kernel-helpers/src/node/file-checksum';
+import { adler32Digest, checkFile, fileDigest } from '../../kernel-helpers/src/node/file-checksum';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
 import { readFixtures } from '../support/portal-api';
 
@@ -181,6 +181,16 @@ describe('adler32 on large and odd inputs equals Python zlib.adler32', () => {
         h.update(bytes.subarray(at, Math.min(bytes.length, at + step)));
       }
       expect(h.digest()).toBe(want);
+      // The WebAssembly kernel that verification runs (not core's loop), whole and in pieces.
+      const kernel = adler32Digest();
+      expect(kernel).not.toBeInstanceOf(Adler32);
+      kernel.update(shifted.subarray(1, 1 + bytes.length));
+      expect(kernel.digest()).toBe(want);
+      const pieces = adler32Digest();
+      for (let at = 0, step = 5; at < bytes.length; at += step, step = step * 5 + 1) {
+        pieces.update(bytes.subarray(at, Math.min(bytes.length, at + step)));
+      }
+      expect(pieces.hex()).toBe(want.toString(16).padStart(8, '0'));
     }
   );
 });

@@ -2,6 +2,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Checksum, StreamDigest, newDigest, parseChecksum } from '../core/checksum';
+import { adler32Digest } from './adler32-kernel';
+
+export { adler32Digest };
 
 /** sha1 from node:crypto, in the streaming shape core's `newDigest` takes. */
 export function sha1Digest(): StreamDigest {
@@ -14,7 +17,7 @@ export function sha1Digest(): StreamDigest {
 
 /** Streams a file through one digest; returns its lowercase hex. */
 export async function fileDigest(file: string, algorithm: Checksum['algorithm']): Promise<string> {
-  const digest = newDigest(algorithm, sha1Digest);
+  const digest = algorithm === 'adler32' ? adler32Digest() : newDigest(algorithm, sha1Digest);
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
     digest.update(chunk as Buffer);
   }
