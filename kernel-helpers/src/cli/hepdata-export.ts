@@ -1,21 +1,16 @@
 import { OpenDataError } from '../core/errors';
 import { Hist1D } from '../core/histogram';
 import type * as HEPDataWrite from '../node/hepdata-write';
-import { histogramValues } from './event-file';
+import { histogramValues, type HistogramSource } from './event-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
 // Loaded when the command runs, not when the CLI starts (see event-file.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hepdataWrite = () => require('../node/hepdata-write') as typeof HEPDataWrite;
 
-interface ExportOptions {
-  column?: string;
-  tree?: string;
-  branch?: string;
-  portal?: string;
+interface ExportOptions extends HistogramSource {
   bins: number;
   range: [number, number];
-  weight?: string;
   out: string;
   name?: string;
   description?: string;

@@ -1,15 +1,10 @@
 import { Hist1D } from '../core/histogram';
-import { histogramValues } from './event-file';
+import { histogramValues, type HistogramSource } from './event-file';
 import { CommandIO, RegisterCommand, positiveInteger, range, writeJSON } from './io';
 
-interface HistOptions {
-  column?: string;
-  tree?: string;
-  branch?: string;
-  portal?: string;
+interface HistOptions extends HistogramSource {
   bins: number;
   range: [number, number];
-  weight?: string;
   json?: boolean;
 }
 

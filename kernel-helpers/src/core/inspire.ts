@@ -3,7 +3,7 @@
 // Browser-safe: the caller injects fetch. In JupyterLab the base is the server's route
 // (<base_url>opendata-lab/inspire), which forwards exactly this query form and nothing else.
 import { OpenDataError } from './errors';
-import type { FetchLike } from './portal-catalog';
+import { fetchJSON, type FetchLike } from './portal-catalog';
 import { withoutControls } from './record-shape';
 
 export const INSPIRE_URL = 'https://inspirehep.net';
@@ -111,35 +111,10 @@ export async function fetchCitingPapers(
   const url = citingPapersUrl(checked, options.baseUrl, options.size ?? CITATIONS_SIZE);
   const f = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
   if (!f) throw new OpenDataError('E_UNSUPPORTED', 'no fetch available to reach INSPIRE');
-  const timeoutMs = options.timeoutMs ?? 20_000;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let status: number;
-  let ok: boolean;
-  let text: string;
-  try {
-    const res = await f(url, {
-      signal: controller.signal,
-      headers: { accept: 'application/json' }
-    });
-    status = res.status;
-    ok = res.ok;
-    text = await res.text();
-  } catch (err) {
-    const reason = controller.signal.aborted
-      ? `no answer within ${timeoutMs / 1000} s`
-      : String((err as Error)?.message ?? err);
-    throw new OpenDataError('E_NETWORK', `INSPIRE (${url}): ${reason}`, { cause: err });
-  } finally {
-    clearTimeout(timer);
-  }
-  if (!ok) throw new OpenDataError('E_NETWORK', `INSPIRE (${url}): HTTP ${status}`);
-  let answer: unknown;
-  try {
-    answer = JSON.parse(text);
-  } catch {
-    throw new OpenDataError('E_FORMAT', `INSPIRE (${url}): the answer is not JSON`);
-  }
+  const answer = await fetchJSON(f, url, {
+    timeoutMs: options.timeoutMs ?? 20_000,
+    label: `INSPIRE (${url})`
+  });
   return citingPapersFrom(answer, checked, url);
 }
 

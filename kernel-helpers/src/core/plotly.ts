@@ -1,4 +1,5 @@
 import { OpenDataError } from './errors';
+import type { HEPDataComparison } from './hepdata-compare';
 import type { Hist2D, HistogramLike } from './histogram';
 
 /** The mime type tslab's display sends and the extension's renderer draws. */
@@ -577,16 +578,17 @@ export function comparisonFigure(
 }
 
 /** What comparisonFigure reads of a comparison (compareHEPData's result, or its JSON). */
-export interface HEPDataComparisonLike {
-  table: string;
-  edges: number[];
-  histogram: { values: number[]; errors: number[] };
-  data: { values: number[]; errorsUp: number[]; errorsDown: number[] };
-  chi2: number;
-  ndf: number;
-  pValue: number;
-  pulls: number[];
-  ratios: number[];
-  xTitle: string;
-  yTitle: string;
-}
+export type HEPDataComparisonLike = Pick<
+  HEPDataComparison,
+  | 'table'
+  | 'edges'
+  | 'histogram'
+  | 'data'
+  | 'chi2'
+  | 'ndf'
+  | 'pValue'
+  | 'pulls'
+  | 'ratios'
+  | 'xTitle'
+  | 'yTitle'
+>;

@@ -166,41 +166,55 @@ export class PortalCatalog implements CatalogSource {
   }
 
   /** GETs JSON; network failures and timeouts are E_NETWORK, 404 E_NOT_FOUND, a non-JSON body E_FORMAT. */
-  private async _json(url: string, what = url): Promise<unknown> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this._timeoutMs);
-    let status: number;
-    let ok: boolean;
-    let text: string;
-    try {
-      const res = await this._fetch(url, {
-        signal: controller.signal,
-        headers: { accept: 'application/json' }
-      });
-      status = res.status;
-      ok = res.ok;
-      text = await res.text();
-    } catch (err) {
-      const reason = controller.signal.aborted
-        ? `no answer within ${this._timeoutMs / 1000} s`
-        : describe(err);
-      throw new OpenDataError('E_NETWORK', `${url}: ${reason}`, { cause: err });
-    } finally {
-      clearTimeout(timer);
-    }
-    if (status === 404) {
-      throw new OpenDataError('E_NOT_FOUND', `${what}: not found (404 from ${url})`);
-    }
-    if (!ok) throw new OpenDataError('E_NETWORK', `${url}: HTTP ${status}`);
-    try {
-      return JSON.parse(text);
-    } catch {
-      const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
-      throw new OpenDataError(
-        'E_FORMAT',
-        `${url}: expected JSON, got "${start}${text.length > 40 ? '…' : ''}"`
-      );
-    }
+  private _json(url: string, what = url): Promise<unknown> {
+    return fetchJSON(this._fetch, url, { timeoutMs: this._timeoutMs, notFound: what });
+  }
+}
+
+/**
+ * GETs a JSON answer with a timeout (the portal, INSPIRE): failures and timeouts are E_NETWORK, a
+ * 404 is E_NOT_FOUND naming `notFound` when given (else E_NETWORK), a body that is not JSON
+ * E_FORMAT. `label` names the answer in messages (default: the URL).
+ */
+export async function fetchJSON(
+  fetch: FetchLike,
+  url: string,
+  options: { timeoutMs: number; label?: string; notFound?: string }
+): Promise<unknown> {
+  const label = options.label ?? url;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  let status: number;
+  let ok: boolean;
+  let text: string;
+  try {
+    const res = await fetch(url, {
+      signal: controller.signal,
+      headers: { accept: 'application/json' }
+    });
+    status = res.status;
+    ok = res.ok;
+    text = await res.text();
+  } catch (err) {
+    const reason = controller.signal.aborted
+      ? `no answer within ${options.timeoutMs / 1000} s`
+      : describe(err);
+    throw new OpenDataError('E_NETWORK', `${label}: ${reason}`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (status === 404 && options.notFound !== undefined) {
+    throw new OpenDataError('E_NOT_FOUND', `${options.notFound}: not found (404 from ${url})`);
+  }
+  if (!ok) throw new OpenDataError('E_NETWORK', `${label}: HTTP ${status}`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    const start = text.trim().slice(0, 40).replace(/\s+/g, ' ');
+    throw new OpenDataError(
+      'E_FORMAT',
+      `${label}: expected JSON, got "${start}${text.length > 40 ? '…' : ''}"`
+    );
   }
 }
 
