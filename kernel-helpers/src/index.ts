@@ -12,6 +12,7 @@ export * from './node/hepdata-file';
 export * from './node/hepdata-write';
 export * from './node/columns';
 export * from './node/display';
+export * from './node/show';
 export * from './node/catalog';
 export * from './node/http';
 export * from './node/file-checksum';

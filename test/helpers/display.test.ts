@@ -8,6 +8,7 @@ import {
   OpenDataError,
   PLOTLY_MIME,
   histogramFigure,
+  kernelBundleDisplay,
   kernelDisplay,
   show
 } from '../../kernel-helpers/src';
@@ -92,5 +93,46 @@ describe('kernelDisplay', () => {
     expect((written[0].data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y).toEqual([
       0, 1, 0
     ]);
+  });
+});
+
+describe('kernelBundleDisplay', () => {
+  /** A module cache holding one running tslab whose display hook records what it is sent. */
+  function runningKernel(): { cache: Record<string, { exports: unknown }>; sent: unknown[][] } {
+    const sent: unknown[][] = [];
+    const hook = (content: unknown, update?: boolean) => void sent.push([content, update]);
+    return {
+      cache: {
+        '/k/node_modules/tslab/dist/jupyter.js': { exports: { lastWriteDisplayData: hook } }
+      },
+      sent
+    };
+  }
+
+  test('sends a whole bundle as one output', () => {
+    const { cache, sent } = runningKernel();
+    const bundle = { 'text/plain': 'h', 'image/svg+xml': '<svg/>' };
+    kernelBundleDisplay({}, cache).bundle(bundle);
+    expect(sent).toEqual([[{ data: bundle, metadata: {}, transient: {} }, false]]);
+  });
+
+  test('an updatable display replaces its first output under one display id', () => {
+    const { cache, sent } = runningKernel();
+    const display = kernelBundleDisplay({ updatable: true }, cache);
+    display.bundle({ 'text/plain': '1' });
+    display.bundle({ 'text/plain': '2' });
+    const [[first, firstUpdate], [second, secondUpdate]] = sent as [
+      { transient: { display_id: string } },
+      boolean
+    ][];
+    expect([firstUpdate, secondUpdate]).toEqual([false, true]);
+    expect(first.transient.display_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(second.transient.display_id).toBe(first.transient.display_id);
+  });
+
+  test('outside a kernel: E_DISPLAY', () => {
+    expect(() => kernelBundleDisplay({}, {}).bundle({ 'text/plain': 'x' })).toThrow(
+      expect.objectContaining({ code: 'E_DISPLAY' })
+    );
   });
 });
