@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { OpenDataError } from '../core/errors';
 
-// The kernel's display channel: the running tslab's display (one mime type per output) and whole
-// mime bundles through its kernel-side hook. What is shown lives elsewhere (show.ts, progress.ts).
+// The kernel's display channel, in the two kernels the helpers support: tslab (its display, one
+// mime type per output, and whole mime bundles through its kernel-side hook) and Deno's
+// (`deno jupyter`: Deno.jupyter.broadcast). What is shown lives elsewhere (show.ts, progress.ts).
 
 /** The part of tslab's `display` the helpers use (pass the notebook's `tslab.display`). */
 export interface RawDisplay {
@@ -13,7 +14,8 @@ export interface RawDisplay {
 const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 
 /**
- * The display of the tslab instance that runs this kernel.
+ * The display of the running kernel: tslab's own, or in Deno's kernel one that sends each value
+ * as a display_data output (see kernelBundleDisplay).
  *
  * tslab's display writes through a module-level hook (`lastWriteDisplayData` in
  * tslab/dist/jupyter.js) that only the kernel's own copy of tslab sets, before each cell. A plain
@@ -27,11 +29,48 @@ export function kernelDisplay(
 ): RawDisplay {
   const tslab = kernelTslab(cache);
   if (tslab?.display) return tslab.display;
+  const deno = denoWriter();
+  if (deno) {
+    return { raw: (mime, value) => deno({ data: { [mime]: value }, metadata: {}, transient: {} }) };
+  }
   throw new OpenDataError(
     'E_DISPLAY',
-    'show(): no running tslab kernel found to display in; call it from a tslab notebook cell, ' +
-      'or pass a display explicitly: show(figure, tslab.display)'
+    'show(): no running kernel found to display in (tslab or Deno); call it from a notebook ' +
+      'cell, or pass a display explicitly: show(figure, tslab.display)'
   );
+}
+
+/** The kernels the helpers display through. */
+export type KernelKind = 'tslab' | 'deno';
+
+/** Which supported kernel runs this code, or null (a script, a terminal, the tests). */
+export function runningKernel(
+  cache: Record<string, { exports?: unknown } | undefined> = require.cache
+): KernelKind | null {
+  if (tslabWriter(cache)) return 'tslab';
+  if (denoJupyter()) return 'deno';
+  return null;
+}
+
+/** The part of Deno's Jupyter API (`Deno.jupyter`) the helpers use. */
+export interface DenoJupyter {
+  /** Sends one message on the kernel's IOPub channel, as the output of the running cell. */
+  broadcast(msgType: string, content: Record<string, unknown>): Promise<void> | void;
+}
+
+/**
+ * Deno's Jupyter API when this code runs in Deno's kernel, else null. `Deno.jupyter` is a getter
+ * that throws outside `deno jupyter` (in `deno run`), and Node has no `Deno` at all.
+ */
+export function denoJupyter(): DenoJupyter | null {
+  const deno = (globalThis as { Deno?: { jupyter?: unknown } }).Deno;
+  if (!deno) return null;
+  try {
+    const jupyter = deno.jupyter as Partial<DenoJupyter> | undefined;
+    return typeof jupyter?.broadcast === 'function' ? (jupyter as DenoJupyter) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The part of tslab's public API the helpers use: its display and new (updatable) displays. */
@@ -84,7 +123,8 @@ export interface BundleDisplay {
  * A bundle display through the running kernel. tslab's public `display.raw` sends one mime type
  * per output, so a plot could not carry its static picture and text next to it; its kernel-side
  * hook (`lastWriteDisplayData`, the function `raw` itself calls) takes a whole bundle, so we call
- * that. `updatable` gives the output a display id so that later calls replace it in place.
+ * that. In Deno's kernel the bundle goes out as a display_data message (Deno.jupyter.broadcast).
+ * `updatable` gives the output a display id so that later calls replace it in place.
  */
 export function kernelBundleDisplay(
   options: { updatable?: boolean } = {},
@@ -94,11 +134,11 @@ export function kernelBundleDisplay(
   let shown = false;
   return {
     bundle(data, metadata = {}) {
-      const write = tslabWriter(cache);
+      const write = tslabWriter(cache) ?? denoWriter();
       if (!write) {
         throw new OpenDataError(
           'E_DISPLAY',
-          'no running tslab kernel found to display in; call this from a tslab notebook cell'
+          'no running kernel found to display in (tslab or Deno); call this from a notebook cell'
         );
       }
       write({ data, metadata, transient: displayId ? { display_id: displayId } : {} }, shown);
@@ -116,4 +156,23 @@ function tslabWriter(
       .lastWriteDisplayData;
   }
   return null;
+}
+
+/**
+ * Deno's kernel as a display hook: display_data, or update_display_data for a later call on an
+ * updatable display. Deno 2.9's broadcast starts sending at once and returns nothing (its types
+ * promise a Promise, as earlier versions did). An error while sending throws into the cell; a
+ * rejected promise, with no caller left, is reported on stderr.
+ */
+function denoWriter(): WriteDisplayData | null {
+  const jupyter = denoJupyter();
+  if (!jupyter) return null;
+  return (content, update) => {
+    const sent = jupyter.broadcast(update ? 'update_display_data' : 'display_data', content);
+    if (sent && typeof sent.then === 'function') {
+      sent.then(undefined, (err: unknown) => {
+        process.stderr.write(`opendata-lab: display failed in the Deno kernel: ${String(err)}\n`);
+      });
+    }
+  };
 }

@@ -1,6 +1,6 @@
 // Download progress: one summary line for all files of a batch, redrawn in place — on a terminal
-// as a bar on stderr, in a tslab notebook as one display that updates (tslab's newDisplay).
-import { kernelTslab } from './display';
+// as a bar on stderr, in a notebook (tslab or Deno) as one display output that updates.
+import { kernelBundleDisplay, runningKernel } from './display';
 import { formatBytes } from '../core/format';
 
 /** What a download reports, per file, as bytes arrive and when it ends. */
@@ -85,10 +85,12 @@ export function notebookProgress(display: { text(s: string): void }): ProgressLi
   return throttled(line => display.text(line), 250);
 }
 
-/** The display that fits where we run: a tslab kernel, a terminal, or none (pipes, CI). */
+/** The display that fits where we run: a kernel (tslab, Deno), a terminal, or none (pipes, CI). */
 export function defaultProgress(): ProgressListener | undefined {
-  const tslab = kernelTslab();
-  if (tslab?.newDisplay) return notebookProgress(tslab.newDisplay());
+  if (runningKernel()) {
+    const display = kernelBundleDisplay({ updatable: true });
+    return notebookProgress({ text: line => display.bundle({ 'text/plain': line }) });
+  }
   if (process.stderr.isTTY) return terminalProgress(process.stderr);
   return undefined;
 }
