@@ -4,6 +4,7 @@ import type { CatalogRecord } from './catalog-build';
 import { CatalogIndex } from './catalog-index';
 import { CatalogSearch, SearchOptions, SearchResult } from './catalog-search';
 import { OpenDataError } from './errors';
+import { withRecordDisplay } from './record-display';
 
 /** How a record is named: its recid, its DOI (case-insensitive) or its exact title. */
 export type RecordKey = { recid: string | number } | { doi: string } | { title: string };
@@ -61,7 +62,7 @@ export class IndexedCatalog implements CatalogSource {
       // A skeleton: the snapshot has only what the upstream skeleton files carry.
       const skeleton: CatalogRecord = { recid: id, title: c.title[position] };
       if (c.doi[position]) skeleton.doi = c.doi[position];
-      return skeleton;
+      return withRecordDisplay(skeleton);
     }
     const shardName = this.index.shardName(id);
     let shard = this._shards.get(shardName);
@@ -77,7 +78,7 @@ export class IndexedCatalog implements CatalogSource {
         `record ${id}: listed as full in the ${this.name} index but missing from shard ${shardName}`
       );
     }
-    return record;
+    return withRecordDisplay(record);
   }
 
   async lookup(key: RecordKey): Promise<CatalogRecord> {

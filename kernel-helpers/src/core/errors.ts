@@ -1,3 +1,5 @@
+import { errorBundle, defineDisplay } from './rich-display';
+
 /** Stable error codes shared by the helpers, the CLI and the extension (see docs/architecture.md). */
 export type ErrorCode =
   | 'E_NOT_FOUND'
@@ -32,6 +34,9 @@ Object.defineProperty(OpenDataError.prototype, Symbol.for('nodejs.util.inspect.c
   writable: true,
   configurable: true
 });
+
+// A cell ending with such an error (caught, or returned) shows its message (rich-display.ts).
+defineDisplay(OpenDataError.prototype, errorBundle);
 
 /**
  * The code of an error from the helpers, also when it crossed a boundary that keeps only plain

@@ -1,4 +1,6 @@
 import { OpenDataError } from './errors';
+import { PLOTLY_MIME, histogram2DFigure, histogramFigure } from './plotly';
+import { DisplayBundle, JUPYTER_DISPLAY } from './rich-display';
 
 /** Anything with bin edges and per-bin contents: a Hist1D, or histogram JSON from the CLI. */
 export interface HistogramLike {
@@ -527,6 +529,16 @@ export class Hist1D implements HistogramLike {
       sum_weights: this.sumWeights
     };
   }
+
+  /** A cell ending with a histogram shows its plot (see rich-display.ts). */
+  [JUPYTER_DISPLAY](): DisplayBundle {
+    return {
+      [PLOTLY_MIME]: histogramFigure(this),
+      'text/plain':
+        `Hist1D: ${this.bins} bins in [${this.lo}, ${this.hi}), ${this.entries} entries ` +
+        `(${this.underflow} underflow, ${this.overflow} overflow)`
+    };
+  }
 }
 
 /**
@@ -667,6 +679,16 @@ export class Hist2D {
       out_of_range: this.outOfRange,
       entries: this.entries,
       sum_weights: this.sumWeights
+    };
+  }
+
+  /** A cell ending with a 2-D histogram shows its heatmap (see rich-display.ts). */
+  [JUPYTER_DISPLAY](): DisplayBundle {
+    return {
+      [PLOTLY_MIME]: histogram2DFigure(this),
+      'text/plain':
+        `Hist2D: ${this.x.bins} × ${this.y.bins} bins in [${this.x.lo}, ${this.x.hi}) × ` +
+        `[${this.y.lo}, ${this.y.hi}), ${this.entries} entries (${this.outOfRange} out of range)`
     };
   }
 }

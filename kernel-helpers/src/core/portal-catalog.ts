@@ -16,6 +16,7 @@ import { CatalogSource, RecordKey, normalizeDoi, uniqueTitle } from './catalog-s
 import { onTape, recordAvailability } from './availability';
 import { OpenDataError } from './errors';
 import { askedRecid, checkRecord, checkRecordShape } from './record-shape';
+import { withRecordDisplay } from './record-display';
 
 /** The part of a fetch Response the portal source reads. */
 export interface FetchResponseLike {
@@ -145,7 +146,7 @@ export class PortalCatalog implements CatalogSource {
     if (!metadata || typeof metadata !== 'object') {
       throw new OpenDataError('E_FORMAT', `${url}: not a portal record (no metadata)`);
     }
-    return checkRecord(metadata, asked, url);
+    return withRecordDisplay(checkRecord(metadata, asked, url));
   }
 
   async lookup(key: RecordKey): Promise<CatalogRecord> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import './table-display'; // tables show their head in notebooks
 import { OpenDataError } from '../core/errors';
 import { readFileOrThrow } from './read-file';
 

@@ -12,6 +12,7 @@ import {
   Utf8,
   makeData
 } from 'apache-arrow';
+import './table-display'; // tables show their head in notebooks
 import { OpenDataError } from '../core/errors';
 import {
   CHUNK_BYTES,

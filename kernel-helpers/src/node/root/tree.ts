@@ -2,6 +2,7 @@
 // into apache-arrow Tables, whole or in chunks of N entries. Baskets are read through the file's
 // ByteSource (local file or HTTP ranges) and decoded here (basket.ts, column-builder.ts).
 import { Table, makeVector } from 'apache-arrow';
+import '../table-display'; // tables show their head in notebooks
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
 import { Basket, BasketRef, decodeBasket, embeddedBasket } from './basket';

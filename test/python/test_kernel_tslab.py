@@ -1,0 +1,121 @@
+"""jupyter_kernel_test's protocol suite against the project's tslab (patched: patches/).
+
+Each check tslab can meet has its sample below; the ones that cannot apply are skipped with the
+reason. Before the patch 8 checks passed and 2 failed (no execute_result for `6 * 7`; the
+kernel_info reply failed the message schema: no status). The kernel starts in build/ so that it
+resolves the helpers from the repository's node_modules, as the notebooks do.
+"""
+
+from __future__ import annotations
+
+import time
+import unittest
+from pathlib import Path
+
+import jupyter_kernel_test
+from jupyter_client.manager import start_new_kernel
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+class TslabKernelTests(jupyter_kernel_test.KernelTests):
+    kernel_name = "tslab"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        work = ROOT / "build" / "kernel-test-tslab"
+        work.mkdir(parents=True, exist_ok=True)
+        cls.km, cls.kc = start_new_kernel(kernel_name=cls.kernel_name, cwd=str(work))
+
+    language_name = "typescript"
+    file_extension = ".ts"
+
+    code_hello_world = 'console.log("hello, world")'
+    code_stderr = 'console.error("to stderr")'
+    code_generate_error = 'throw new Error("boom")'
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": '"a" + "b"', "result": "'ab'"},  # util.inspect's quotes, as Node's REPL shows it
+        # Deno's display protocol: the value's own bundle is the execute_result.
+        {"code": '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>x</b>" }; } })',
+         "mime": "text/html", "result": "<b>x</b>"},
+        # The helpers' own values through that protocol.
+        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
+                 "new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5])",
+         "mime": PLOTLY_MIME},
+    ]
+    code_display_data = [
+        {"code": 'import * as tslab from "tslab";\ntslab.display.html("<b>x</b>")',
+         "mime": "text/html"},
+        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
+                 "od.show(new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5]));",
+         "mime": PLOTLY_MIME},
+    ]
+    completion_samples = [
+        {"text": "Math.ma", "matches": {"max"}},
+        {"text": "Number.isSafe", "matches": {"isSafeInteger"}},
+    ]
+    complete_code_samples = ["const x = 1", "console.log(1)"]
+    incomplete_code_samples = ["function f() {", "const o = {"]
+    # tslab's is_complete answers only complete or incomplete (a syntax error is left to the
+    # compiler, which reports it when the cell runs), so no sample can be "invalid".
+    invalid_code_samples: list[str] = []
+    code_inspect_sample = "Math.max"
+
+    def test_error(self) -> None:
+        super().test_error()
+        # tslab aborts the requests that arrive within 200 ms after a failed cell (stop_on_error).
+        time.sleep(0.3)
+
+    def test_error_reply_names_the_error_and_the_cell_line(self) -> None:
+        # Not in jupyter_kernel_test: the reply and the error message carry ename, evalue and a
+        # traceback that points at the line:col in the TypeScript the user wrote.
+        self.flush_channels()
+        code = 'const a: number = 1;\n\nif (a > 0) {\n  throw new RangeError("too big");\n}'
+        reply, outputs = self.execute_helper(code)
+        time.sleep(0.3)
+        content = reply["content"]
+        self.assertEqual(content["status"], "error")
+        self.assertEqual((content["ename"], content["evalue"]), ("RangeError", "too big"))
+        self.assertEqual([m["msg_type"] for m in outputs], ["error"])
+        traceback = outputs[0]["content"]["traceback"]
+        self.assertEqual(traceback, content["traceback"])
+        self.assertEqual(traceback[0], "RangeError: too big")
+        self.assertIn("line 4:9", traceback[1])  # `throw` is at column 3; V8 points at `new`
+        self.assertIn('throw new RangeError("too big");', traceback[2])
+
+    def test_compile_error_reply(self) -> None:
+        self.flush_channels()
+        reply, outputs = self.execute_helper('const s = "x";\nconst n: number = s;')
+        time.sleep(0.3)
+        content = reply["content"]
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "TSError")
+        self.assertIn("not assignable to type 'number'", content["evalue"])
+        self.assertEqual([m["msg_type"] for m in outputs], ["error"])
+        self.assertIn("line 2:7", outputs[0]["content"]["traceback"][0])
+
+    def test_clear_output(self) -> None:
+        raise unittest.SkipTest("tslab has no API that sends clear_output")
+
+    def test_history(self) -> None:
+        raise unittest.SkipTest("tslab keeps no history: it does not answer history_request")
+
+    def test_pager(self) -> None:
+        raise unittest.SkipTest("TypeScript has no pager payload (IPython's `?`) to ask for")
+
+
+class TslabIopubWelcomeTests(jupyter_kernel_test.IopubWelcomeTests):
+    kernel_name = "tslab"
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        raise unittest.SkipTest(
+            "iopub_welcome (JEP 65) is optional and announced by no kernel_info field; tslab's "
+            "iopub is a plain PUB socket and does not send it"
+        )
+
+
+if __name__ == "__main__":
+    unittest.main()
