@@ -14,4 +14,6 @@ export namespace CommandIDs {
   export const citeNotebook = 'opendata:cite-notebook';
   /** Args: `recid`. */
   export const openOnPortal = 'opendata:open-on-portal';
+  /** The Binder link of the current notebook (binder-link.ts). */
+  export const binderLink = 'opendata:binder-link';
 }

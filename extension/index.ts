@@ -1,4 +1,5 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { createBinderLinkPlugin } from './binder-link';
 import { createBrowserPlugin } from './browser-plugin';
 import { bundledIndexLoader } from './bundled-file-indices';
 import { loadBundledShard } from './bundled-shards';
@@ -16,7 +17,8 @@ quietDebuggerRefresh();
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   createSourcePlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
   createBrowserPlugin(),
-  createRecordsPlugin({ indexLoader: bundledIndexLoader })
+  createRecordsPlugin({ indexLoader: bundledIndexLoader }),
+  createBinderLinkPlugin()
 ];
 
 export default plugins;

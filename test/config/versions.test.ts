@@ -14,7 +14,7 @@ describe('the pinned JupyterLab version', () => {
     expect(labVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it.each(['requirements-dev.txt', 'binder/environment.yml'])('is the one %s installs', file => {
+  it.each(['requirements-dev.txt', 'binder/requirements.txt'])('is the one %s installs', file => {
     expect(read(file)).toMatch(new RegExp(`jupyterlab==${labVersion.replace(/\./g, '\\.')}\\b`));
   });
 
