@@ -2,6 +2,8 @@
 // Builds data/catalog/ from the portal's record fixtures (RECORDS_DIR: fixtures/, skeletons/ and
 // file-indices/, as docs/architecture.md describes):
 //   index.json.gz      one columnar table of every record (search, facets, result rows)
+//   search-index.bin.gz the search's inverted index of index.json.gz, prebuilt so a cold search
+//                      reads it instead of tokenizing every record (core/catalog-search-tables.ts)
 //   records/NN.json.gz the full records of the fixtures, sharded by recid % SHARDS
 //   file-indices/      the real index files that the records' index.json/index.txt entries name
 //                      (the data file names they list are searched with their records' files)
@@ -30,9 +32,11 @@ const out = path.resolve(process.argv[3] ?? path.join(root, 'data', 'catalog'));
 // The record → index conversion is the helpers' own (core/catalog-build.ts), also used by
 // `opendata --catalog DIR`: build the helpers first (npm run build:helpers).
 const require = createRequire(import.meta.url);
-const { CatalogBuilder } = require(
-  path.join(root, 'kernel-helpers', 'dist', 'core', 'catalog-build.js')
-);
+const dist = path.join(root, 'kernel-helpers', 'dist');
+const { CatalogBuilder } = require(path.join(dist, 'core', 'catalog-build.js'));
+const { CatalogIndex } = require(path.join(dist, 'core', 'catalog-index.js'));
+const { buildSearchTables } = require(path.join(dist, 'core', 'catalog-search.js'));
+const { writeSearchTables } = require(path.join(dist, 'node', 'catalog-search-file.js'));
 
 const readJson = f => JSON.parse(fs.readFileSync(f, 'utf8'));
 const jsonFiles = dir =>
@@ -70,6 +74,7 @@ const recids = columns.recid;
 fs.rmSync(out, { recursive: true, force: true });
 fs.mkdirSync(path.join(out, 'records'), { recursive: true });
 fs.writeFileSync(path.join(out, 'index.json.gz'), gzipJson(index));
+writeSearchTables(out, buildSearchTables(CatalogIndex.fromJSON(index)));
 shards.forEach((shard, i) =>
   fs.writeFileSync(
     path.join(out, 'records', `${String(i).padStart(2, '0')}.json.gz`),

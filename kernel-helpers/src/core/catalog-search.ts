@@ -3,6 +3,7 @@
 import { DATASET_PATH } from './catalog-build';
 import { assertPage } from './catalog-index';
 import type { CatalogIndex, RecordSummary } from './catalog-index';
+import type { Names, SearchTables } from './catalog-search-tables';
 import { OpenDataError } from './errors';
 
 /** The portal's facets, by their URL parameter names. */
@@ -83,7 +84,7 @@ const EVENT_BUCKETS: [number, number][] = [
   [1e7, 1e8 - 1],
   [1e8, Infinity]
 ];
-const bucketKey = ([lo, hi]: [number, number]) => `${lo}--${hi === Infinity ? '' : hi}`;
+const BUCKET_KEYS = EVENT_BUCKETS.map(([lo, hi]) => `${lo}--${hi === Infinity ? '' : hi}`);
 
 // Field weights of a term hit (bit flags in the postings): title over other metadata over file
 // names over abstract; a prefix hit (the word being typed) weighs half.
@@ -203,13 +204,6 @@ function joins(lower: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Word ids of one text field per record, with name starts (CSR: tokens[start[i]…start[i+1]]). */
-interface Names {
-  start: Uint32Array;
-  tokens: Uint32Array;
-  starts: Uint8Array;
-}
-
 /** A query as the ranking sees it: word ids (-1: in no record), its names, the prefix word. */
 interface Query {
   terms: string[];
@@ -243,14 +237,12 @@ export class CatalogSearch {
   private readonly _facets: FacetColumn[];
   private readonly _events: Float64Array;
   private readonly _ondemand: Uint8Array;
-  // Inverted index: term id → docs (ascending) and where in the record the term occurs.
-  private readonly _termIds = new Map<string, number>();
+  // Inverted index: term id (the term's rank in code-unit order, so prefixes are id ranges) →
+  // docs (ascending) and where in the record the term occurs.
+  private readonly _terms: string[];
   private readonly _postStart: Uint32Array;
   private readonly _postDocs: Uint32Array;
   private readonly _postMask: Uint8Array;
-  // Terms in code-unit order with their ids, for prefix ranges (built on the first prefix query).
-  private _sortedTerms: string[] | null = null;
-  private _sortedIds: Uint32Array | null = null;
   // Orders: position of each rank, and rank of each position (most recent first).
   private readonly _recentOrder: Uint32Array;
   private readonly _recentRank: Uint32Array;
@@ -265,31 +257,57 @@ export class CatalogSearch {
   private _stamp = 0;
   private _dois: Map<string, number[]> | null = null;
 
-  constructor(index: CatalogIndex) {
+  /**
+   * `tables`: the index's inverted index built ahead (the bundled snapshot ships it:
+   * catalog-search-tables.ts); without them they are built here from the index's text.
+   */
+  constructor(index: CatalogIndex, tables?: SearchTables) {
     this.index = index;
     const c = index.columns;
     const n = (this._n = index.count);
     this._events = Float64Array.from(c.number_events, v => (v == null ? NaN : v));
     this._ondemand = Uint8Array.from(c.availability, a => (a === 'ondemand' ? 1 : 0));
     this._facets = [
-      facetColumn('experiment', n, i => c.experiment[i]),
-      facetColumn('type', n, i => withPrimaries(c.type[i])),
-      facetColumn('year', n, i => c.year[i].map(String)),
-      facetColumn('collision_energy', n, i =>
-        c.collision_energy[i] ? [c.collision_energy[i]] : []
+      facetColumn('experiment', n, (i, add) => c.experiment[i].forEach(add)),
+      facetColumn('type', n, (i, add) => {
+        // Each primary type counts too, so "Dataset" and "Dataset::Collision" both filter.
+        for (const k of c.type[i]) {
+          const sep = k.indexOf('::');
+          if (sep > 0) add(k.slice(0, sep));
+          add(k);
+        }
+      }),
+      facetColumn('year', n, (i, add) => {
+        for (const y of c.year[i]) add(String(y));
+      }),
+      facetColumn(
+        'collision_energy',
+        n,
+        (i, add) => c.collision_energy[i] && add(c.collision_energy[i])
       ),
-      facetColumn('collision_type', n, i => (c.collision_type[i] ? [c.collision_type[i]] : [])),
-      facetColumn('file_type', n, i => c.file_type[i]),
-      facetColumn('keywords', n, i => c.keywords[i]),
-      facetColumn('category', n, i => (c.category[i] ? [c.category[i]] : [])),
-      facetColumn('number_events', n, i => {
+      facetColumn('collision_type', n, (i, add) => c.collision_type[i] && add(c.collision_type[i])),
+      facetColumn('file_type', n, (i, add) => c.file_type[i].forEach(add)),
+      facetColumn('keywords', n, (i, add) => c.keywords[i].forEach(add)),
+      facetColumn('category', n, (i, add) => c.category[i] && add(c.category[i])),
+      facetColumn('number_events', n, (i, add) => {
         const v = this._events[i];
-        const b = EVENT_BUCKETS.find(([lo, hi]) => v >= lo && v <= hi);
-        return b ? [bucketKey(b)] : [];
+        const b = EVENT_BUCKETS.findIndex(([lo, hi]) => v >= lo && v <= hi);
+        if (b >= 0) add(BUCKET_KEYS[b]);
       })
     ];
-    [this._postStart, this._postDocs, this._postMask, this._titleNames, this._fileNames] =
-      this._invert();
+    const t = tables ?? buildSearchTables(index);
+    if (t.titleNames.start.length !== n + 1 || t.fileNames.start.length !== n + 1) {
+      throw new OpenDataError(
+        'E_FORMAT',
+        `search index: built for ${t.titleNames.start.length - 1} records, the catalog has ${n}`
+      );
+    }
+    this._terms = t.terms;
+    this._postStart = t.postStart;
+    this._postDocs = t.postDocs;
+    this._postMask = t.postMask;
+    this._titleNames = t.titleNames;
+    this._fileNames = t.fileNames;
     this._isPath = Uint8Array.from(c.title, t => (DATASET_PATH.test(t) ? 1 : 0));
     this._mentions = Uint8Array.from(c.mentions ?? new Array<number>(n).fill(0), v =>
       Math.min(255, v)
@@ -378,7 +396,7 @@ export class CatalogSearch {
   /** The query's words, names, prefix word and the records it names by DOI. */
   private _query(text: string, terms: string[]): Query {
     const prefixLast = !/[^\p{L}\p{N}]$/u.test(text);
-    const ids = Int32Array.from(terms, t => this._termIds.get(t) ?? -1);
+    const ids = Int32Array.from(terms, t => termId(this._terms, t));
     const want = ids.slice();
     if (prefixLast) want[terms.length - 1] = PREFIX;
     const names: number[][] = [];
@@ -448,8 +466,8 @@ export class CatalogSearch {
 
   /** Marks the word ids the last query word is a prefix of, for whole-name matching. */
   private _markPrefix(ids: Uint32Array): void {
-    if (this._prefixMark.length < this._termIds.size) {
-      this._prefixMark = new Uint32Array(this._termIds.size);
+    if (this._prefixMark.length < this._terms.length) {
+      this._prefixMark = new Uint32Array(this._terms.length);
       this._stamp = 0;
     }
     this._stamp = (this._stamp + 1) >>> 0 || 1;
@@ -572,23 +590,15 @@ export class CatalogSearch {
     return this._dois.get(doi.toLowerCase()) ?? [];
   }
 
+  /** Ids of the terms `prefix` begins (a range: ids are ranks in code-unit order). */
   private _prefixIds(prefix: string): Uint32Array {
-    if (this._sortedTerms === null) {
-      const terms = [...this._termIds.keys()].sort();
-      this._sortedTerms = terms;
-      this._sortedIds = Uint32Array.from(terms, t => this._termIds.get(t)!);
-    }
-    const terms = this._sortedTerms;
-    let lo = 0;
-    let hi = terms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (terms[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
+    const terms = this._terms;
+    const lo = lowerBound(terms, prefix);
     let end = lo;
     while (end < terms.length && terms[end].startsWith(prefix)) end++;
-    return this._sortedIds!.subarray(lo, end);
+    const ids = new Uint32Array(end - lo);
+    for (let i = 0; i < ids.length; i++) ids[i] = lo + i;
+    return ids;
   }
 
   private _filters(options: FacetFilters): Filter[] {
@@ -675,91 +685,121 @@ export class CatalogSearch {
     }
     return this._titleOrder;
   }
+}
 
-  /**
-   * Tokenizes every record once into CSR postings (docs ascending per term), keeping the words of
-   * titles and file names in order with their name starts.
-   */
-  private _invert(): [Uint32Array, Uint32Array, Uint8Array, Names, Names] {
-    const c = this.index.columns;
-    const n = this._n;
-    let terms = new Uint32Array(1 << 21);
-    let docs = new Uint32Array(1 << 21);
-    let masks = new Uint8Array(1 << 21);
-    let used = 0;
-    const ids = this._termIds;
-    // Where a term's entry for the current record is (its posting is pushed once per record).
-    let lastDoc = new Int32Array(1 << 18).fill(-1);
-    let lastAt = new Uint32Array(1 << 18);
-    let doc = 0;
-    const post = (w: string, mask: number): number => {
-      let id = ids.get(w);
-      if (id === undefined) {
-        ids.set(w, (id = ids.size));
-        if (id >= lastDoc.length) {
-          lastDoc = grown(lastDoc, lastDoc.length * 2).fill(-1, lastDoc.length);
-          lastAt = grown(lastAt, lastAt.length * 2);
-        }
-      }
-      if (lastDoc[id] === doc) {
-        masks[lastAt[id]] |= mask;
-      } else {
-        if (used === terms.length) {
-          terms = grown(terms, used * 2);
-          docs = grown(docs, used * 2);
-          masks = grown(masks, used * 2);
-        }
-        lastDoc[id] = doc;
-        lastAt[id] = used;
-        terms[used] = id;
-        docs[used] = doc;
-        masks[used++] = mask;
-      }
-      return id;
-    };
-    const add = (text: string, mask: number) => {
-      const words = text.toLowerCase().match(TOKEN);
-      if (words !== null) for (const w of words) post(w, mask);
-    };
-    const addCompounds = (lower: string, mask: number) => {
-      if (lower.indexOf('-') < 0) return;
-      for (const w of compounds(lower)) post(w, mask);
-    };
-    const titles = new NamesBuilder(n, 16); // 15.4 words per title in the snapshot
-    const files = new NamesBuilder(n, 4); // 3.2 file-name words per record
-    const fileColumn = c.files;
-    for (; doc < n; doc++) {
-      titles.open(doc);
-      const title = c.title[doc].toLowerCase();
-      eachWord(title, (w, startsName) => titles.push(post(w, IN_TITLE), startsName));
-      addCompounds(title, IN_TITLE);
-      add(c.title_additional[doc], IN_META);
-      add(c.doi[doc], IN_META);
-      add(c.recid[doc], IN_META);
-      for (const k of c.keywords[doc]) add(k, IN_META);
-      add(c.abstract[doc], IN_ABSTRACT);
-      addCompounds(c.abstract[doc].toLowerCase(), IN_ABSTRACT);
-      files.open(doc);
-      if (fileColumn?.[doc]) {
-        eachWord(fileColumn[doc].toLowerCase(), (w, startsName) =>
-          files.push(post(w, IN_FILES), startsName)
-        );
+/**
+ * Tokenizes every record once into CSR postings (docs ascending per term), keeping the words of
+ * titles and file names in order with their name starts. Term ids are the terms' ranks in
+ * code-unit order (prefix queries look up id ranges).
+ */
+export function buildSearchTables(index: CatalogIndex): SearchTables {
+  const c = index.columns;
+  const n = index.count;
+  let terms = new Uint32Array(1 << 21);
+  let docs = new Uint32Array(1 << 21);
+  let masks = new Uint8Array(1 << 21);
+  let used = 0;
+  const ids = new Map<string, number>();
+  // Where a term's entry for the current record is (its posting is pushed once per record).
+  let lastDoc = new Int32Array(1 << 18).fill(-1);
+  let lastAt = new Uint32Array(1 << 18);
+  let doc = 0;
+  const post = (w: string, mask: number): number => {
+    let id = ids.get(w);
+    if (id === undefined) {
+      ids.set(w, (id = ids.size));
+      if (id >= lastDoc.length) {
+        lastDoc = grown(lastDoc, lastDoc.length * 2).fill(-1, lastDoc.length);
+        lastAt = grown(lastAt, lastAt.length * 2);
       }
     }
-    // Counting sort by term id (stable, so each term's docs stay ascending).
-    const start = new Uint32Array(ids.size + 1);
-    for (let k = 0; k < used; k++) start[terms[k] + 1]++;
-    for (let t = 0; t < ids.size; t++) start[t + 1] += start[t];
-    const fill = start.slice(0, ids.size);
-    const postDocs = new Uint32Array(used);
-    const postMask = new Uint8Array(used);
-    for (let k = 0; k < used; k++) {
-      const at = fill[terms[k]]++;
-      postDocs[at] = docs[k];
-      postMask[at] = masks[k];
+    if (lastDoc[id] === doc) {
+      masks[lastAt[id]] |= mask;
+    } else {
+      if (used === terms.length) {
+        terms = grown(terms, used * 2);
+        docs = grown(docs, used * 2);
+        masks = grown(masks, used * 2);
+      }
+      lastDoc[id] = doc;
+      lastAt[id] = used;
+      terms[used] = id;
+      docs[used] = doc;
+      masks[used++] = mask;
     }
-    return [start, postDocs, postMask, titles.done(), files.done()];
+    return id;
+  };
+  const add = (text: string, mask: number) => {
+    const words = text.toLowerCase().match(TOKEN);
+    if (words !== null) for (const w of words) post(w, mask);
+  };
+  const addCompounds = (lower: string, mask: number) => {
+    if (lower.indexOf('-') < 0) return;
+    for (const w of compounds(lower)) post(w, mask);
+  };
+  const titles = new NamesBuilder(n, 16); // 15.4 words per title in the snapshot
+  const files = new NamesBuilder(n, 4); // 3.2 file-name words per record
+  const fileColumn = c.files;
+  for (; doc < n; doc++) {
+    titles.open(doc);
+    const title = c.title[doc].toLowerCase();
+    eachWord(title, (w, startsName) => titles.push(post(w, IN_TITLE), startsName));
+    addCompounds(title, IN_TITLE);
+    add(c.title_additional[doc], IN_META);
+    add(c.doi[doc], IN_META);
+    add(c.recid[doc], IN_META);
+    for (const k of c.keywords[doc]) add(k, IN_META);
+    add(c.abstract[doc], IN_ABSTRACT);
+    addCompounds(c.abstract[doc].toLowerCase(), IN_ABSTRACT);
+    files.open(doc);
+    if (fileColumn?.[doc]) {
+      eachWord(fileColumn[doc].toLowerCase(), (w, startsName) =>
+        files.push(post(w, IN_FILES), startsName)
+      );
+    }
   }
+  // Renumber the terms by their order: first-seen id → rank.
+  const sorted = [...ids.keys()].sort();
+  const rank = new Uint32Array(sorted.length);
+  sorted.forEach((w, r) => (rank[ids.get(w)!] = r));
+  // Counting sort by term rank (stable, so each term's docs stay ascending).
+  const count = sorted.length;
+  const start = new Uint32Array(count + 1);
+  for (let k = 0; k < used; k++) start[rank[terms[k]] + 1]++;
+  for (let t = 0; t < count; t++) start[t + 1] += start[t];
+  const fill = start.slice(0, count);
+  const postDocs = new Uint32Array(used);
+  const postMask = new Uint8Array(used);
+  for (let k = 0; k < used; k++) {
+    const at = fill[rank[terms[k]]]++;
+    postDocs[at] = docs[k];
+    postMask[at] = masks[k];
+  }
+  const titleNames = titles.done();
+  const fileNames = files.done();
+  for (const names of [titleNames, fileNames]) {
+    const tokens = names.tokens;
+    for (let k = 0; k < tokens.length; k++) tokens[k] = rank[tokens[k]];
+  }
+  return { terms: sorted, postStart: start, postDocs, postMask, titleNames, fileNames };
+}
+
+/** Id (rank) of a term in the sorted terms, or -1. */
+function termId(terms: string[], term: string): number {
+  const at = lowerBound(terms, term);
+  return at < terms.length && terms[at] === term ? at : -1;
+}
+
+/** The first position whose term is not below `key` (code-unit order). */
+function lowerBound(terms: string[], key: string): number {
+  let lo = 0;
+  let hi = terms.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (terms[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Collects one field's words per record, in record order, into a `Names` CSR. */
@@ -830,30 +870,37 @@ export function parseRange(facet: string, value: string): [number, number] {
   return [lo, hi];
 }
 
-/** The type facet counts each primary type too, so "Dataset" and "Dataset::Collision" both filter. */
-function withPrimaries(keys: string[]): string[] {
-  const out = new Set<string>();
-  for (const k of keys) {
-    const sep = k.indexOf('::');
-    if (sep > 0) out.add(k.slice(0, sep));
-    out.add(k);
-  }
-  return [...out];
-}
-
-function facetColumn(name: FacetName, n: number, valuesOf: (i: number) => string[]): FacetColumn {
+/**
+ * A facet's values per record: `each(i, add)` adds record i's keys (a key added twice counts
+ * once). Key ids in order of first appearance.
+ */
+function facetColumn(
+  name: FacetName,
+  n: number,
+  each: (i: number, add: (key: string) => void) => void
+): FacetColumn {
   const ids = new Map<string, number>();
   const offsets = new Uint32Array(n + 1);
-  const values: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (const v of new Set(valuesOf(i))) {
-      let id = ids.get(v);
-      if (id === undefined) ids.set(v, (id = ids.size));
-      values.push(id);
+  let values = new Uint32Array(n + 16);
+  let used = 0;
+  let lastDoc = new Int32Array(64).fill(-1); // the record a key was last added for
+  let doc = 0;
+  const add = (key: string) => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      ids.set(key, (id = ids.size));
+      if (id === lastDoc.length) lastDoc = grown(lastDoc, id * 2).fill(-1, id);
     }
-    offsets[i + 1] = values.length;
+    if (lastDoc[id] === doc) return;
+    lastDoc[id] = doc;
+    if (used === values.length) values = grown(values, used * 2);
+    values[used++] = id;
+  };
+  for (; doc < n; doc++) {
+    each(doc, add);
+    offsets[doc + 1] = used;
   }
-  return { name, keys: [...ids.keys()], offsets, values: Uint32Array.from(values) };
+  return { name, keys: [...ids.keys()], offsets, values: values.slice(0, used) };
 }
 
 /** Non-zero buckets in display order: years newest first, event counts by decade, type grouped by primary, else by count. */

@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CatalogBuilder, CatalogRecord } from '../core/catalog-build';
 import { CatalogIndex } from '../core/catalog-index';
+import { CatalogSearch } from '../core/catalog-search';
 import { CatalogSource, IndexedCatalog } from '../core/catalog-source';
 import { OpenDataError } from '../core/errors';
 import { FetchLike, PORTAL_URL, PortalCatalog } from '../core/portal-catalog';
 import { loadCatalogIndex, readGzipJson } from './catalog-file';
+import { readSearchTables } from './catalog-search-file';
 import { findDataDir } from './data-dir';
 import { nodeFetch } from './http';
 import { readFileOrThrow } from './read-file';
@@ -50,16 +52,31 @@ export function openCatalogDir(dir: string): IndexedCatalog {
 
 /** A snapshot directory (`index.json.gz` and `records/NN.json.gz`), as scripts/build-snapshot.mjs writes it. */
 export function snapshotCatalog(dir: string): IndexedCatalog {
-  const index = loadCatalogIndex(dir);
-  return new IndexedCatalog(
-    index,
-    async name =>
-      readGzipJson(path.join(dir, 'records', name), 'catalog shard') as Record<
-        string,
-        CatalogRecord
-      >,
-    dir
-  );
+  return new SnapshotCatalog(dir);
+}
+
+/** A snapshot whose search reads the prebuilt search index when the directory has an up-to-date one. */
+class SnapshotCatalog extends IndexedCatalog {
+  private _engine: CatalogSearch | null = null;
+
+  constructor(private readonly _dir: string) {
+    super(
+      loadCatalogIndex(_dir),
+      async name =>
+        readGzipJson(path.join(_dir, 'records', name), 'catalog shard') as Record<
+          string,
+          CatalogRecord
+        >,
+      _dir
+    );
+  }
+
+  override get engine(): CatalogSearch {
+    return (this._engine ??= new CatalogSearch(
+      this.index,
+      readSearchTables(this._dir, this.index) ?? undefined
+    ));
+  }
 }
 
 /**
