@@ -96,6 +96,17 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual([m["msg_type"] for m in outputs], ["error"])
         self.assertIn("line 2:7", outputs[0]["content"]["traceback"][0])
 
+    def test_stop_on_error_false_lets_the_queued_cells_run(self) -> None:
+        # nbclient with allow_errors (the notebook runner) asks so; tslab aborted them anyway.
+        self.flush_channels()
+        first = self.kc.execute('throw new Error("first")', stop_on_error=False)
+        second = self.kc.execute("6 * 7")
+        statuses = {}
+        while len(statuses) < 2:
+            reply = self.kc.get_shell_msg(timeout=jupyter_kernel_test.TIMEOUT)
+            statuses[reply["parent_header"]["msg_id"]] = reply["content"]["status"]
+        self.assertEqual(statuses, {first: "error", second: "ok"})
+
     def test_clear_output(self) -> None:
         raise unittest.SkipTest("tslab has no API that sends clear_output")
 
