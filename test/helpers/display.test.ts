@@ -1,5 +1,6 @@
-// show() sends one Plotly mime output holding the figure as an object, through an explicit display
-// or the running tslab kernel's own display (found in the module cache).
+// show() sends one output through the running tslab kernel (found in the module cache): the figure
+// as an object, its SVG picture and a text summary in one bundle; an explicit display gets the
+// Plotly figure alone (one mime type per output).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,11 +89,24 @@ describe('kernelDisplay', () => {
     } finally {
       jupyter.lastWriteDisplayData = null;
     }
+    // One output carrying the figure, its SVG picture and a text summary (one bundle).
     expect(written).toHaveLength(1);
-    expect(Object.keys(written[0].data)).toEqual([PLOTLY_MIME]);
+    expect(Object.keys(written[0].data).sort()).toEqual(
+      [PLOTLY_MIME, 'image/svg+xml', 'text/plain'].sort()
+    );
     expect((written[0].data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y).toEqual([
       0, 1, 0
     ]);
+    expect(written[0].data['image/svg+xml']).toMatch(
+      /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/
+    );
+    // The one bar over the middle bin: one subpath in the bars' path.
+    expect(
+      (written[0].data['image/svg+xml'] as string).match(/<path class="bars"[^>]*>/)![0].match(/M/g)
+    ).toHaveLength(1);
+    expect(written[0].data['text/plain']).toMatch(
+      /^histogram: 3 bins from 0 to 3, 1 in range\nentries 1, mean 1\.5, /
+    );
   });
 });
 

@@ -1,30 +1,20 @@
-// show(): figures and histograms into the notebook's output as Plotly figures.
-import { Hist2D, HistogramLike } from '../core/histogram';
-import {
-  Histogram2DLike,
-  PLOTLY_MIME,
-  PlotlyFigureLike,
-  histogram2DFigure,
-  histogramFigure,
-  isHistogram2D,
-  isPlotlyFigure
-} from '../core/plotly';
-import { RawDisplay, kernelDisplay } from './display';
+// show(): figures and histograms into the notebook's output, as one mime bundle (Plotly figure,
+// SVG picture, text summary) so that the plot shows wherever the notebook is opened.
+import { PLOTLY_MIME } from '../core/plotly';
+import { Showable, figureBundle, figureOf } from '../core/figure-bundle';
+import { RawDisplay, kernelBundleDisplay } from './display';
 
 /**
  * Shows a Plotly figure, or a histogram as one (1-D as bars, 2-D as a heatmap; a Hist1D/Hist2D,
- * their JSON or a stored ROOT histogram), in the notebook's output: one
- * `application/vnd.plotly.v1+json` output holding the figure as a JSON object.
- * `display` defaults to the running tslab kernel's own display.
+ * their JSON or a stored ROOT histogram), in the notebook's output: one output holding the
+ * figure as `application/vnd.plotly.v1+json`, its picture as `image/svg+xml` and a summary as
+ * `text/plain`, through the running tslab kernel. An explicit `display` (e.g. `tslab.display`)
+ * sends one mime type per output, so it gets the Plotly figure only.
  */
-export function show(
-  what: PlotlyFigureLike | HistogramLike | Hist2D | Histogram2DLike,
-  display?: RawDisplay
-): void {
-  const figure = isPlotlyFigure(what)
-    ? what
-    : isHistogram2D(what)
-      ? histogram2DFigure(what)
-      : histogramFigure(what);
-  (display ?? kernelDisplay()).raw(PLOTLY_MIME, figure);
+export function show(what: Showable, display?: RawDisplay): void {
+  if (display) {
+    display.raw(PLOTLY_MIME, figureOf(what));
+    return;
+  }
+  kernelBundleDisplay().bundle(figureBundle(what));
 }
