@@ -33,7 +33,7 @@ read -r p f < <(json_counts "$out/jest.json" "d['numPassedTests']" "d['numFailed
 count jest "$p" "$f"
 
 echo "=== notebooks"
-.venv/bin/python test/notebooks/run_notebooks.py --out build/notebooks notebooks | tee "$out/notebooks.txt"
+.venv/bin/python test/notebooks/run_notebooks.py --kernels tslab,deno --out build/notebooks notebooks | tee "$out/notebooks.txt"
 read -r p f < <(tail -n 1 "$out/notebooks.txt" | awk '/passed, .* failed/ {print $1, $3; next} {print 0, 1}')
 count notebooks "$p" "$f"
 
