@@ -46,9 +46,11 @@ test('a Hist1D shows as its Plotly bars, with a text summary', () => {
   // Counted by hand: [0,0.5) 1, [0.5,1) 2, [1,1.5) 0, [1.5,2) 1; 1 below, 2 at or above 2.
   expect(figure.data[0].y).toEqual([1, 2, 0, 1]);
   expect(figure.data[0].x).toEqual([0.25, 0.75, 1.25, 1.75]);
+  // The in-range values 0.1, 0.6, 0.7, 1.9: mean 0.825, std 0.661 (population), by hand.
   expect(bundle['text/plain']).toBe(
-    'Hist1D: 4 bins in [0, 2), 7 entries (1 underflow, 2 overflow)'
+    'histogram: 4 bins from 0 to 2, 4 in range\nentries 7, mean 0.825, std 0.661, underflow 1, overflow 2'
   );
+  expect(bundle['image/svg+xml']).toMatch(/^<svg /);
   // Not enumerable: JSON and the keys of a histogram are unchanged.
   expect(Object.keys(h)).not.toContain(String(DISPLAY));
   expect(JSON.parse(JSON.stringify(h)).counts).toEqual([1, 2, 0, 1]);

@@ -1,5 +1,5 @@
 import { OpenDataError } from './errors';
-import { PLOTLY_MIME, histogram2DFigure, histogramFigure } from './plotly';
+import { figureBundle } from './figure-bundle';
 import { DisplayBundle, JUPYTER_DISPLAY } from './rich-display';
 
 /** Anything with bin edges and per-bin contents: a Hist1D, or histogram JSON from the CLI. */
@@ -532,12 +532,7 @@ export class Hist1D implements HistogramLike {
 
   /** A cell ending with a histogram shows its plot (see rich-display.ts). */
   [JUPYTER_DISPLAY](): DisplayBundle {
-    return {
-      [PLOTLY_MIME]: histogramFigure(this),
-      'text/plain':
-        `Hist1D: ${this.bins} bins in [${this.lo}, ${this.hi}), ${this.entries} entries ` +
-        `(${this.underflow} underflow, ${this.overflow} overflow)`
-    };
+    return figureBundle(this); // the figure, its SVG picture and a text summary, as show() sends
   }
 }
 
@@ -684,11 +679,6 @@ export class Hist2D {
 
   /** A cell ending with a 2-D histogram shows its heatmap (see rich-display.ts). */
   [JUPYTER_DISPLAY](): DisplayBundle {
-    return {
-      [PLOTLY_MIME]: histogram2DFigure(this),
-      'text/plain':
-        `Hist2D: ${this.x.bins} × ${this.y.bins} bins in [${this.x.lo}, ${this.x.hi}) × ` +
-        `[${this.y.lo}, ${this.y.hi}), ${this.entries} entries (${this.outOfRange} out of range)`
-    };
+    return figureBundle(this); // the figure, its SVG picture and a text summary, as show() sends
   }
 }
