@@ -76,6 +76,9 @@ describe('notebook cells', () => {
   it('chooses the loader language from overrides, then the kernelspec language, then its name', () => {
     expect(loaderLanguageFor({ name: 'tslab', language: 'typescript' })).toBe('typescript');
     expect(loaderLanguageFor({ name: 'python3', language: 'python' })).toBe('python');
+    // Deno's kernel: by its kernelspec language, or by name alone (a notebook's metadata).
+    expect(loaderLanguageFor({ name: 'deno', language: 'typescript' })).toBe('typescript');
+    expect(loaderLanguageFor({ name: 'deno' })).toBe('typescript');
     expect(loaderLanguageFor({ name: 'xpython', language: 'xpython' })).toBeNull();
     expect(loaderLanguageFor({ name: 'xpython', language: 'xpython' }, { xpython: 'python' })).toBe(
       'python'

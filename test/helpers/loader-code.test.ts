@@ -160,6 +160,9 @@ describe('loaderCode picks the file and reader', () => {
     expect(loaderLanguageOf('typescript')).toBe('typescript');
     expect(loaderLanguageOf('python')).toBe('python');
     expect(loaderLanguageOf('python3')).toBe('python');
+    // Deno's kernelspec is named `deno` (its own install's name, and this project's).
+    expect(loaderLanguageOf('deno')).toBe('typescript');
+    expect(loaderLanguageOf('Deno')).toBe('typescript');
     expect(loaderLanguageOf('R')).toBeNull();
     expect(loaderLanguageOf(undefined)).toBeNull();
   });

@@ -1,4 +1,5 @@
-"""Generated loader cells run in real kernels: Python (ipykernel + uproot) and TypeScript (tslab).
+"""Generated loader cells run in real kernels: Python (ipykernel + uproot) and TypeScript (tslab
+and Deno: one TypeScript source for both).
 
 Both loaders for the bundled ROOT sample must report the entry count uproot reads independently,
 also when the record's title carries a hostile payload (it must stay a string literal).
@@ -9,9 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import pytest
@@ -22,7 +25,7 @@ from portal_standin import PortalStandIn, make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "notebooks"))
-from run_notebooks import CellFailure, run_notebook  # noqa: E402
+from run_notebooks import LATE_OUTPUT_SECONDS, CellFailure, run_notebook  # noqa: E402
 
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=\"alert(2)\"> '\"`${process.exit(1)}` \\ \n \u2028 \"\"\""
 
@@ -46,6 +49,19 @@ def generate(language: str, record: dict, file: str | None, taken: set[str] | No
     out = subprocess.run(["node", "-e", script], input=json.dumps([record, options]), cwd=ROOT,
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
+
+
+def late_outputs(client, reply: dict, hook, quiet: float) -> None:
+    """Feeds `hook` the cell's messages that a kernel publishes after its idle status (Deno does,
+    see run_notebooks.LATE_OUTPUT_SECONDS), until the kernel has been quiet `quiet` seconds."""
+    while quiet > 0:
+        try:
+            msg = client.get_iopub_msg(timeout=quiet)
+        except Empty:
+            return
+        if msg["parent_header"].get("msg_id") == reply["parent_header"]["msg_id"] \
+                and msg["msg_type"] != "status":
+            hook(msg)
 
 
 def run_cell(cell: dict, kernel: str, language: str, tmp_path: Path) -> str:
@@ -72,14 +88,14 @@ def test_python_and_typescript_loaders_report_uproots_entry_count(tmp_path, titl
     expected = uproot.open(ROOT / "data" / "events" / "Zmumu.root")["events"].num_entries
     record = {"recid": "700", "title": title, "doi": "10.7483/OPENDATA.CMS.CB8H.MFFA"}
     counts = {}
-    for language, kernel in (("python", "python3"), ("typescript", "tslab")):
+    for language, kernel in (("python", "python3"), ("typescript", "tslab"), ("typescript", "deno")):
         cell = generate(language, record, "Zmumu.root")
         assert cell["metadata"] == {"opendata_lab": {"recid": "700", "file": "Zmumu.root"}}
         stdout = run_cell(cell, kernel, language, tmp_path)
         match = re.search(r"^(\d+) entries", stdout, re.MULTILINE)
         assert match, f"{kernel}: no entry count in {stdout!r}"
         counts[kernel] = int(match.group(1))
-    assert counts == {"python3": expected, "tslab": expected}
+    assert counts == {"python3": expected, "tslab": expected, "deno": expected}
 
 
 def bundled_record(recid: str) -> dict:
@@ -116,7 +132,8 @@ def identifiers(source: str) -> set[str]:
     return set(re.findall(r"[A-Za-z_$][A-Za-z0-9_$]*", source))
 
 
-@pytest.mark.parametrize("language,kernel", [("typescript", "tslab"), ("python", "python3")])
+@pytest.mark.parametrize("language,kernel",
+                         [("typescript", "tslab"), ("typescript", "deno"), ("python", "python3")])
 def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variables(language, kernel):
     """Three loaders in one notebook: 5200's 4mu_2012.csv, 545's Zmumu.csv (bundled as
     Zmumu_Run2011A.csv), 5200 again. Each prints its rows, columns with types and a histogram line
@@ -135,6 +152,7 @@ def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variable
                 out.append(m["content"]["text"])
             assert m["msg_type"] != "error", "\n".join(m["content"]["traceback"])
         reply = client.execute_interactive(code, timeout=180, output_hook=hook)
+        late_outputs(client, reply, hook, LATE_OUTPUT_SECONDS.get(kernel, 0))
         assert reply["content"]["status"] == "ok", (code, "".join(out))
         return "".join(out)
 
@@ -176,14 +194,15 @@ def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variable
         manager.shutdown_kernel(now=True)
 
 
+@pytest.mark.parametrize("kernel", ["tslab", "deno"])
 @pytest.mark.parametrize("recid", ["320", "1344"])
-def test_typescript_metadata_loader_runs_in_tslab(tmp_path, recid):
+def test_typescript_metadata_loader_runs_in_tslab(tmp_path, recid, kernel):
     """A record without a CSV or ROOT file (320: 20 zip files; 1344: two file indexes) gets a
     loader of its metadata from the bundled catalog; it used to be a syntax error in tslab."""
     record = bundled_record(recid)
     cell = generate("typescript", record, None)
     assert cell["metadata"] == {"opendata_lab": {"recid": recid, "file": None}}
-    stdout = run_cell(cell, "tslab", "typescript", tmp_path)
+    stdout = run_cell(cell, kernel, "typescript", tmp_path)
     # Every entry of `files` (index files too); an index is its .json/.txt pair.
     indexes = {re.sub(r"\.(json|txt)$", "", f["uri"]) for f in record["files"]
                if str(f.get("type") or "").startswith("index")}
@@ -248,3 +267,56 @@ def test_python_loaders_read_remote_root_and_csv_files_over_https(https_portal):
     paths = {p.split(" ")[-1].split("?")[0] for p in standin.requests}
     assert paths == {"/eos/opendata/cms/upload/Zmumu%20sample%20100%25%20%C3%BC.root",
                      "/eos/opendata/cms/upload/4mu%202012%20(copy).csv"}, standin.requests
+
+
+def test_typescript_loaders_read_remote_root_and_csv_files_over_https_in_deno(https_portal):
+    """The inserted TypeScript loaders for portal files, in Deno's kernel: downloaded over https
+    from the portal stand-in (its CA added with OPENDATA_LAB_CA_FILE, which the helpers read in
+    Deno as in Node), progress shown as one display updated in place, then read like the local
+    copies: uproot's entry count and the CSV's rows."""
+    standin, certs = https_portal
+    root_size = (ROOT / "data" / "events" / "Zmumu.root").stat().st_size
+    record = {"recid": "700", "title": "remote files", "files": [
+        {"uri": "root://eospublic.cern.ch/" + REMOTE_ROOT, "size": root_size},
+        {"uri": "root://eospublic.cern.ch/" + REMOTE_CSV},
+    ]}
+    cells = [generate("typescript", record, f["uri"], portal=standin.url)["source"]
+             for f in record["files"]]
+    cache = ROOT / "build" / "loader-notebooks" / "deno-download-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, OPENDATA_LAB_CA_FILE=str(certs["ca"]), OPENDATA_LAB_CACHE=str(cache))
+    manager, client = start_new_kernel(kernel_name="deno", cwd=str(ROOT / "build"), env=env)
+    messages: list[dict] = []
+
+    def run(code: str) -> str:
+        start = len(messages)
+        def hook(m: dict) -> None:
+            assert m["msg_type"] != "error", "\n".join(m["content"]["traceback"])
+            assert not (m["msg_type"] == "stream" and m["content"]["name"] == "stderr"), m
+            messages.append(m)
+        reply = client.execute_interactive(code, timeout=180, output_hook=hook)
+        late_outputs(client, reply, hook, LATE_OUTPUT_SECONDS["deno"])
+        assert reply["content"]["status"] == "ok", code
+        return "".join(m["content"]["text"] for m in messages[start:] if m["msg_type"] == "stream")
+
+    try:
+        standin.requests.clear()
+        root_out, csv_out = run(cells[0]), run(cells[1])
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+    events = uproot.open(ROOT / "data" / "events" / "Zmumu.root")["events"]
+    assert re.search(rf"^{events.num_entries} entries × {len(events.keys())} columns in "
+                     r"events_zmumu_sample_100 ", root_out, re.MULTILINE), root_out
+    header, rows = csv_facts("4mu_2012.csv")
+    assert re.search(rf"^{rows} rows × {len(header)} columns in table_4mu_2012_copy ", csv_out,
+                     re.MULTILINE), csv_out
+    # Each download: one progress display, then updates of that display only, ending at 100 %.
+    displays = [m for m in messages if m["msg_type"] in ("display_data", "update_display_data")]
+    ids = [m["content"]["transient"]["display_id"] for m in displays]
+    assert [m["msg_type"] for m in displays].count("display_data") == 2, displays
+    assert len(set(ids)) == 2
+    last = [m["content"]["data"]["text/plain"] for m in displays if m["msg_type"] == "update_display_data"]
+    assert last and last[-1].startswith("1/1 files") and last[-1].endswith("100%"), last

@@ -1,6 +1,10 @@
 // Loader cells: record (+ a chosen file) + kernel language → the source of a code cell that loads
-// it, TypeScript for tslab (the helpers) or Python for ipykernel (uproot, pandas). Record fields
-// are untrusted: they enter code only as escaped string literals, never as code or comments.
+// it, TypeScript for tslab and Deno (the helpers) or Python for ipykernel (uproot, pandas). Record
+// fields are untrusted: they enter code only as escaped string literals, never as code or comments.
+// One TypeScript source serves both kernels: it imports the helpers by their package name, which
+// Node (tslab) and Deno both resolve from the node_modules the helpers were installed into (Deno
+// reads the package.json above the notebook); an `npm:` specifier would send Deno to the npm
+// registry instead. Neither kernel minds a `const` declared again when a cell is run again.
 import { DataType, type Table } from 'apache-arrow';
 import { OpenDataError } from './errors';
 import { flatNumbers } from './physics';
@@ -78,12 +82,13 @@ type Target =
     }
   | { kind: 'metadata' };
 
+/** Kernelspec names and languages whose loader is TypeScript: tslab's and Deno's kernels. */
+const TYPESCRIPT_KERNELS = new Set(['typescript', 'ts', 'tslab', 'jslab', 'deno']);
+
 /** The kernel language a loader is written in, from a kernelspec's language or name; null if none fits. */
 export function loaderLanguageOf(kernelLanguage: string | undefined | null): LoaderLanguage | null {
   const name = String(kernelLanguage ?? '').toLowerCase();
-  if (name === 'typescript' || name === 'tslab' || name === 'ts' || name === 'jslab') {
-    return 'typescript';
-  }
+  if (TYPESCRIPT_KERNELS.has(name)) return 'typescript';
   if (name === 'python' || name.startsWith('python')) return 'python';
   return null;
 }
