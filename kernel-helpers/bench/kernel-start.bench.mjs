@@ -1,0 +1,136 @@
+// A fresh kernel, as a notebook opened in JupyterLab gets one: how long until it answers
+// (kernel_info, "ready") and until the first Zmumu mass histogram is displayed, tslab with the
+// helpers side by side with ipykernel + pandas + plotly doing the same (read the bundled Zmumu.csv,
+// 60 bins of 1 GeV from 60 GeV, one Plotly figure). Both kernels start through their kernelspecs
+// (jupyter_client, as the server does), alternating, medians. Goal (issue 14): tslab ≤ 2.5 s to
+// the first plot. A second row set says where tslab's time goes, measured in one Node process
+// with tslab's own converter: TypeScript's start, type-checking the helpers' import, loading them.
+import path from 'node:path';
+import { row, runNode, runPython } from './lib.mjs';
+
+const GOAL_FIRST_PLOT_S = 2.5;
+
+const TSLAB_CELL = [
+  'import * as od from "@opendata-lab/kernel-helpers";',
+  'const t = od.readCSV(od.dataPath("events", "Zmumu.csv"));',
+  'od.show(new od.Hist1D(60, 60, 120).fill(od.numericColumn(t, "M")));'
+].join('\n');
+
+const PYTHON_CELL = [
+  'import numpy as np, pandas as pd, plotly.graph_objects as go',
+  'from IPython.display import display',
+  'from opendata_lab.samples import data_path',
+  't = pd.read_csv(data_path("events", "Zmumu.csv"))',
+  'counts, edges = np.histogram(t["M"], bins=60, range=(60, 120))',
+  'display(go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=1)))'
+].join('\n');
+
+// Starts each kernel `runs` times (alternating), reports medians of ready and first-plot seconds.
+const DRIVER = `
+import statistics, time
+from jupyter_client.manager import KernelManager
+
+PLOTLY = "application/vnd.plotly.v1+json"
+
+def once(name, code, cwd):
+    t0 = time.perf_counter()
+    km = KernelManager(kernel_name=name)
+    km.start_kernel(cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        ready = time.perf_counter() - t0
+        plot = None
+        def hook(msg):
+            nonlocal plot
+            data = msg["content"].get("data", {})
+            if plot is None and PLOTLY in data:
+                plot = time.perf_counter() - t0
+        reply = kc.execute_interactive(code, timeout=120, output_hook=hook)
+        if reply["content"]["status"] != "ok" or plot is None:
+            raise RuntimeError(f"{name}: no plot ({reply['content']})")
+        return ready, plot
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+times = {"tslab": [], "python3": []}
+for _ in range(RUNS):
+    times["tslab"].append(once("tslab", TSLAB_CELL, CWD))
+    times["python3"].append(once("python3", PYTHON_CELL, CWD))
+report({name: [statistics.median(t[i] for t in ts) for i in (0, 1)] for name, ts in times.items()})
+`;
+
+// tslab's phases in one process, with the converter the kernel uses (cwd: the notebooks).
+const PHASES = `
+const t0 = performance.now();
+const laps = {};
+const lap = name => (laps[name] = (performance.now() - t0) / 1000);
+process.chdir(NOTEBOOKS);
+const { createConverter } = require(CONVERTER);
+lap('load');
+const conv = createConverter({ isJS: false, isBrowser: false });
+lap('compiler');
+const out = conv.convert('', 'import * as od from "@opendata-lab/kernel-helpers";');
+if (out.diagnostics.length) throw new Error(JSON.stringify(out.diagnostics));
+lap('check');
+require(HELPERS);
+lap('helpers');
+conv.close();
+_report(laps);
+`;
+
+export async function run(ctx) {
+  const runs = ctx.quick ? 1 : 3;
+  const notebooks = path.join(ctx.root, 'notebooks');
+  const driver = [
+    `RUNS = ${runs}`,
+    `CWD = ${JSON.stringify(notebooks)}`,
+    `TSLAB_CELL = ${JSON.stringify(TSLAB_CELL)}`,
+    `PYTHON_CELL = ${JSON.stringify(PYTHON_CELL)}`,
+    DRIVER
+  ].join('\n');
+  const got = await runPython(ctx, driver);
+  const [tslabReady, tslabPlot] = got.tslab;
+  const [pyReady, pyPlot] = got.python3;
+  ctx.log(
+    `kernel-start: tslab ready ${tslabReady.toFixed(2)} s, plot ${tslabPlot.toFixed(2)} s; ` +
+      `ipykernel ready ${pyReady.toFixed(2)} s, plot ${pyPlot.toFixed(2)} s (medians of ${runs})`
+  );
+
+  const converter = path.join(ctx.root, 'node_modules', 'tslab', 'dist', 'converter.js');
+  const phases = await runNode(
+    ctx,
+    `const NOTEBOOKS = ${JSON.stringify(notebooks)};\nconst CONVERTER = ${JSON.stringify(converter)};\n${PHASES}`,
+    'tslab-phases'
+  );
+  const phase = (from, to) => Number((phases[to] - (from ? phases[from] : 0)).toFixed(2));
+  ctx.log(
+    `kernel-start: tslab's phases in one process: load ${phase(null, 'load')} s, ` +
+      `compiler start ${phase('load', 'compiler')} s, helpers import type-check ` +
+      `${phase('compiler', 'check')} s, helpers load ${phase('check', 'helpers')} s`
+  );
+
+  const slower = { higherIsBetter: false };
+  return [
+    row('fresh tslab kernel → ready (kernel_info)', tslabReady, 'ipykernel', pyReady, 's', slower),
+    row(
+      'fresh tslab kernel → first Zmumu plot',
+      tslabPlot,
+      'ipykernel + pandas + plotly',
+      pyPlot,
+      's',
+      { ...slower, goal_s: GOAL_FIRST_PLOT_S }
+    ),
+    row('tslab first plot vs the issue-14 goal', tslabPlot, 'goal', GOAL_FIRST_PLOT_S, 's', {
+      ...slower,
+      // Where tslab's time goes (one process, no kernel): loading tslab and TypeScript, the
+      // compiler's start (lib and @types/node), type-checking the helpers' import, loading them.
+      load_s: phase(null, 'load'),
+      compiler_start_s: phase('load', 'compiler'),
+      import_check_s: phase('compiler', 'check'),
+      helpers_load_s: phase('check', 'helpers')
+    })
+  ];
+}
