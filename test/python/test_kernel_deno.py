@@ -54,6 +54,10 @@ class DenoKernelTests(jupyter_kernel_test.KernelTests):
         # The display protocol the helpers' values use: the value's own bundle is the result.
         {"code": '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>r</b>" }; } })',
          "mime": "text/html", "result": "<b>r</b>"},
+        # ... which the helpers' own values implement: a Hist1D shows as its plot.
+        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
+                 "new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5])",
+         "mime": PLOTLY_MIME},
     ]
     code_display_data = [
         # Deno's own display, and the helpers' show(), which sends through Deno.jupyter.broadcast.
