@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import process from 'node:process';
 import console from 'node:console';
+import esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -34,6 +35,70 @@ function output(command, argv, cwd) {
   const result = spawnSync(command, argv, { cwd, env, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (result.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
+}
+
+/**
+ * The helpers as one CommonJS file for Deno (`helpers/bundle/index.cjs`, imported by the kernel through
+ * $OPENDATA_LAB_HELPERS), with what they load by path next to it where builtFile() looks: the CSV
+ * worker (`helpers/node/`, ESM: Deno runs a worker's .js as a module) and the wasm kernels
+ * (`helpers/wasm/`). Installed as <prefix>/share/opendata-lab/kernel-helpers, so the data in
+ * <prefix>/share/opendata-lab/data is the nearest `data/` above the bundle (data-dir.ts). Also the
+ * kernelspec, whose `python` Jupyter replaces with its own interpreter: the kernel starts in any
+ * environment the wheel is installed in.
+ */
+function bundleHelpersForDeno(dir) {
+  const helpers = path.join(dir, 'helpers');
+  const src = path.join(root, 'kernel-helpers', 'src');
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'es2022',
+    minify: true,
+    // apache-arrow's ESM build, so what the helpers do not use is left out.
+    mainFields: ['module', 'main'],
+    legalComments: 'eof',
+    // jsroot's own Node paths the helpers never take (they read bytes and ZSTD themselves): its
+    // XMLHttpRequest, temporary files and 2.6 MB ZSTD decoder.
+    external: ['@oneidentity/zstd-js', 'xhr2', 'tmp'],
+    logLevel: 'warning'
+  };
+  const sizes = [];
+  for (const [entry, outfile, format] of [
+    ['index.ts', 'bundle/index.cjs', 'cjs'],
+    ['node/csv-worker.ts', 'node/csv-worker.js', 'esm']
+  ]) {
+    const result = esbuild.buildSync({
+      ...common,
+      entryPoints: [path.join(src, entry)],
+      outfile: path.join(helpers, outfile),
+      format,
+      // An ES module worker still reaches Node's built-ins through require() in the bundle.
+      banner:
+        format === 'esm'
+          ? {
+              js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+            }
+          : undefined,
+      metafile: true
+    });
+    for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
+      sizes.push(`${path.basename(file)} ${(bytes / 1e6).toFixed(2)} MB`);
+    }
+  }
+  fs.cpSync(path.join(root, 'kernel-helpers', 'dist', 'wasm'), path.join(helpers, 'wasm'), {
+    recursive: true
+  });
+  fs.copyFileSync(path.join(root, 'LICENSE'), path.join(helpers, 'LICENSE'));
+  const spec = path.join(dir, 'kernelspec');
+  fs.mkdirSync(spec, { recursive: true });
+  const kernel = {
+    argv: ['python', '-m', 'opendata_lab.kernel', '--conn', '{connection_file}'],
+    display_name: 'TypeScript (Deno, opendata-lab)',
+    language: 'typescript',
+    metadata: { debugger: false, opendata_lab: { generated_by: 'scripts/release.mjs' } }
+  };
+  fs.writeFileSync(path.join(spec, 'kernel.json'), `${JSON.stringify(kernel, null, 2)}\n`);
+  console.log(`release: helpers for Deno: ${sizes.join(', ')}`);
 }
 
 // 1. The helpers (dist/) and the extension's lib/: the same for development and production.
@@ -101,7 +166,11 @@ if (maps.length > 0) {
 // lib/ was the bundle's input; the sdist ships the sources and the bundle, not both builds.
 fs.rmSync(path.join(stage, 'lib'), { recursive: true });
 
-// 4. The sdist and the wheel (built from the sdist), then the helpers' npm tarball.
+// 4. The TypeScript kernel the wheel ships (opendata_lab/kernel.py): Deno's Jupyter kernel, from
+// the `deno` wheel, with the helpers bundled for it (pyproject.toml's shared-data puts both in place).
+bundleHelpersForDeno(path.join(stage, 'deno-kernel'));
+
+// 5. The sdist and the wheel (built from the sdist), then the helpers' npm tarball.
 fs.mkdirSync(out, { recursive: true });
 for (const f of fs.readdirSync(out)) {
   if (/^opendata_lab-.*\.(whl|tar\.gz)$|^opendata-lab-kernel-helpers-.*\.tgz$/.test(f)) {
