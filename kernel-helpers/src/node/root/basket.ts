@@ -51,11 +51,16 @@ export async function readBasket(
   return decodeBasket(await source.read(ref.seek, ref.bytes), ref, where);
 }
 
-/** Decodes the bytes `raw` of basket `ref` (its TKey, then the maybe compressed content). */
+/**
+ * Decodes the bytes `raw` of basket `ref` (its TKey, then the maybe compressed content).
+ * `into`: where a compressed basket's content may be decompressed when it is exactly that long
+ * (a fixed-size branch's place in its column); `data` is then a view of it.
+ */
 export async function decodeBasket(
   raw: Uint8Array,
   ref: BasketRef,
-  where: string
+  where: string,
+  into?: Uint8Array
 ): Promise<Basket> {
   const at = `${where}, basket ${ref.index} at byte ${ref.seek}`;
   const bad = (why: string) => new OpenDataError('E_FORMAT', `${at}: ${why}`);
@@ -82,7 +87,7 @@ export async function decodeBasket(
   }
 
   const payload = raw.subarray(keylen);
-  const content = payload.length === objlen ? payload : await decompress(payload, objlen, at);
+  const content = payload.length === objlen ? payload : await decompress(payload, objlen, at, into);
   const data = content.subarray(0, border);
   if (objlen === border) return { data, offsets: null, entries: nevbuf };
 

@@ -29,6 +29,12 @@ import { BranchLayout, PRIMITIVE_SIZE, Primitive } from './branch-layout';
 export interface ColumnBuilder {
   add(basket: Basket, from: number, to: number, where: string): void;
   finish(): Data;
+  /**
+   * Where the bytes of rows [row, row + rows) of this read go in the column, for a builder that
+   * keeps a basket's bytes as they are (fixed-size entries): a basket decompressed there is not
+   * copied again. Undefined or null: no such place.
+   */
+  slot?(row: number, rows: number): Uint8Array | null;
 }
 
 const ARROW_TYPES: Record<Primitive, () => DataType> = {
@@ -82,6 +88,38 @@ class Bytes {
   take(): Uint8Array {
     const used = this.buf.subarray(0, this.length);
     return this.buf.length - this.length > this.buf.length / 8 ? used.slice() : used;
+  }
+}
+
+/**
+ * A growable byte buffer that is not zero-filled (every byte handed out was written) and whose
+ * bytes are handed out without a copy: spare capacity costs address space, not memory.
+ */
+class ValueBytes {
+  private _buf: Uint8Array;
+  private _length = 0;
+
+  constructor(capacity: number) {
+    this._buf = ValueBytes._alloc(Math.max(64, capacity));
+  }
+
+  private static _alloc(n: number): Uint8Array {
+    return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+  }
+
+  append(bytes: Uint8Array): void {
+    const need = this._length + bytes.length;
+    if (need > this._buf.length) {
+      const next = ValueBytes._alloc(Math.max(need, Math.ceil(this._buf.length * 1.5)));
+      next.set(this._buf.subarray(0, this._length));
+      this._buf = next;
+    }
+    this._buf.set(bytes, this._length);
+    this._length = need;
+  }
+
+  view(): Uint8Array {
+    return this._buf.subarray(0, this._length);
   }
 }
 
@@ -172,7 +210,7 @@ export function columnBuilder(
     case 'fixed':
       return fixedBuilder(layout.type, layout.dims, entries);
     case 'jagged':
-      return jaggedBuilder(layout.type, layout.dims, entries);
+      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint);
     case 'vector':
       return vectorBuilder(layout.type, entries, sizeHint);
     case 'vector2':
@@ -186,7 +224,12 @@ export function columnBuilder(
 
 function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnBuilder {
   const entryBytes = PRIMITIVE_SIZE[type] * dims.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(entries * entryBytes); // exact: no growth, no copy
+  // exact: no growth, no copy; not zero-filled: finish() checks that every byte was written
+  const out = new Uint8Array(
+    Buffer.allocUnsafeSlow(entries * entryBytes).buffer,
+    0,
+    entries * entryBytes
+  );
   let pos = 0;
   return {
     add(basket, from, to, where) {
@@ -198,8 +241,16 @@ function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnB
       }
       const part = basket.data.subarray(from * entryBytes, to * entryBytes);
       if (pos + part.length > out.length) throw bad(where, 'more entries than the branch declares');
-      out.set(part, pos);
+      // decompressed into its slot already: nothing to copy
+      if (part.buffer !== out.buffer || part.byteOffset !== out.byteOffset + pos) {
+        out.set(part, pos);
+      }
       pos += part.length;
+    },
+    slot(row, rows) {
+      const begin = row * entryBytes;
+      const end = begin + rows * entryBytes;
+      return row >= 0 && end <= out.length ? out.subarray(begin, end) : null;
     },
     finish() {
       if (pos !== out.length) throw bad('column', `${pos / entryBytes} of ${entries} entries read`);
@@ -208,14 +259,20 @@ function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnB
   };
 }
 
-function jaggedBuilder(type: Primitive, dims: number[], entries: number): ColumnBuilder {
+function jaggedBuilder(
+  type: Primitive,
+  dims: number[],
+  entries: number,
+  sizeHint: number
+): ColumnBuilder {
   const inner = dims.reduce((a, b) => a * b, 1);
   const itemBytes = PRIMITIVE_SIZE[type] * inner;
   // a power of two (every primitive, most fixed inner dimensions): counts by a shift
   const shift = (itemBytes & (itemBytes - 1)) === 0 ? Math.log2(itemBytes) : -1;
-  // the baskets' byte ranges, copied once into a buffer of the exact size at the end
-  const parts: Uint8Array[] = [];
-  let bytes = 0;
+  // the baskets' values, copied as each basket comes (so it can be freed) into one buffer sized
+  // by the branch's total bytes, which include the entry offsets and keys: room to spare, whose
+  // pages are never touched (not resident)
+  const values = new ValueBytes(sizeHint);
   const offsets = new Int32Array(entries + 1);
   let row = 0;
 
@@ -269,8 +326,7 @@ function jaggedBuilder(type: Primitive, dims: number[], entries: number): Column
       return false; // row is not advanced: the caller redoes these entries
     }
     row = r;
-    parts.push(basket.data.subarray(base, end));
-    bytes += end - base;
+    values.append(basket.data.subarray(base, end));
     return true;
   };
 
@@ -316,20 +372,11 @@ function jaggedBuilder(type: Primitive, dims: number[], entries: number): Column
         while ((off[i + 1] - off[i]) % itemBytes === 0) i++;
         throw bad(where, `entry ${i} has ${off[i + 1] - off[i]} bytes, not whole items`);
       }
-      parts.push(basket.data.subarray(base, end));
-      bytes += end - base;
+      values.append(basket.data.subarray(base, end));
     },
     finish() {
       if (row !== entries) throw bad('column', `${row} of ${entries} entries read`);
-      // not zero-filled: every byte is written below
-      const values = new Uint8Array(Buffer.allocUnsafeSlow(bytes).buffer, 0, bytes);
-      let at = 0;
-      for (const part of parts) {
-        values.set(part, at);
-        at += part.length;
-      }
-      parts.length = 0;
-      return listData(offsets, fixedDims(primitiveData(type, values), dims));
+      return listData(offsets, fixedDims(primitiveData(type, values.view()), dims));
     }
   };
 }

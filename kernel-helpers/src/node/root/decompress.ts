@@ -1,13 +1,12 @@
 // ROOT's compressed chunks: a 9-byte header (2-letter algorithm, method byte, 3-byte little-endian
 // compressed and uncompressed sizes) then the payload; a basket may hold several chunks. zlib uses
-// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the block decoder in lz4.ts (its XXH64
-// checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
+// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the WebAssembly kernel (lz4-kernel.ts, its
+// XXH64 checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
 // frames), LZMA jsroot's xz port.
 import zlib from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
-import { decodeLZ4Block } from './lz4';
-import { xxhash64 } from './xxhash64';
+import { decodeLZ4Chunk } from './lz4-kernel';
 import { loadJsroot, quietly } from './jsroot';
 
 const HEADER = 9;
@@ -18,14 +17,16 @@ function u24(b: Uint8Array, o: number): number {
 
 /**
  * Decompresses `src` (one or more ROOT chunks) into exactly `size` bytes. `where` names the file
- * and basket in error messages.
+ * and basket in error messages. `into` (`size` bytes): where to put them, e.g. the column's own
+ * bytes, so they are not copied again.
  */
 export async function decompress(
   src: Uint8Array,
   size: number,
-  where: string
+  where: string,
+  into?: Uint8Array
 ): Promise<Uint8Array> {
-  let out: Uint8Array | undefined;
+  let out: Uint8Array | undefined = into?.length === size ? into : undefined;
   let s = 0;
   let d = 0;
   while (d < size) {
@@ -61,18 +62,16 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      if (unpacked === size) return chunk; // the whole basket in one chunk: no copy
+      if (unpacked === size && out === undefined) return chunk; // the whole basket in one chunk: no copy
       (out ??= new Uint8Array(size)).set(chunk, d);
       got = chunk.length;
     } else if (tag === 'L4') {
       // 8 bytes of XXH64 (big-endian) of the block precede it; the decoder also checks every bound
       if (packed < 8) throw fail('too short');
-      const [hi, lo] = xxhash64(body.subarray(8));
-      const sum = new DataView(body.buffer, body.byteOffset, 8);
-      if (sum.getUint32(0) !== hi || sum.getUint32(4) !== lo) throw fail('checksum mismatch');
       out ??= new Uint8Array(size);
-      got = decodeLZ4Block(body.subarray(8), out.subarray(0, d + unpacked), d);
-      if (got !== unpacked) throw fail('malformed LZ4 block');
+      const failure = decodeLZ4Chunk(body, out, d, unpacked);
+      if (failure !== null) throw fail(failure);
+      got = unpacked;
     } else if (tag === 'ZS') {
       let chunk: Uint8Array;
       try {

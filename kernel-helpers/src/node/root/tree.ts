@@ -285,7 +285,12 @@ export class ROOTTree {
       const range = ranges[r];
       for (const { job, k, ref } of range.items) {
         const raw = bytes.subarray(ref.seek - range.start, ref.seek - range.start + ref.bytes);
-        deliver(job, k, await decodeBasket(raw, ref, job.where));
+        // a basket wholly inside the range may be decompressed straight into its column
+        const into =
+          ref.firstEntry >= start && ref.firstEntry + ref.entries <= stop
+            ? (job.builder.slot?.(ref.firstEntry - start, ref.entries) ?? undefined)
+            : undefined;
+        deliver(job, k, await decodeBasket(raw, ref, job.where, into));
       }
     }
     const columns: Record<string, ReturnType<typeof makeVector>> = {};
