@@ -5,6 +5,7 @@ import { bundledIndexLoader } from './bundled-file-indices';
 import { loadBundledShard } from './bundled-shards';
 import { loadBundledSnapshot } from './bundled-snapshot';
 import { quietDebuggerRefresh } from './debugger-quiet';
+import { createExplorerPlugin } from './explorer-plugin';
 import { createRecordsPlugin } from './records-plugin';
 import { createSourcePlugin } from './source-plugin';
 
@@ -18,7 +19,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   createSourcePlugin(loadBundledSnapshot, { loadShard: loadBundledShard }),
   createBrowserPlugin(),
   createRecordsPlugin({ indexLoader: bundledIndexLoader }),
-  createBinderLinkPlugin()
+  createBinderLinkPlugin(),
+  createExplorerPlugin()
 ];
 
 export default plugins;

@@ -25,3 +25,7 @@ export * from './availability';
 export * from './loader-code';
 export * from './format';
 export * from './tex-text';
+export * from './explorer-encoding';
+export * from './explorer-filter';
+export * from './explorer-cuts';
+export * from './explorer-svg';

@@ -89,14 +89,102 @@ export function invariantMassPtEtaPhiM(a: PtEtaPhiM, b: PtEtaPhiM): Float64Array
 /** A selection: 1 keeps the element, 0 drops it. */
 export type Mask = Uint8Array;
 
+/** Value ranges per column: [lo, hi) keeps lo <= x < hi (±Infinity for an open side). */
+export type ColumnRanges = Record<string, readonly [number, number]>;
+
+/** Event columns by name: an Arrow Table (what the readers return) or plain arrays. */
+export type ColumnsLike =
+  | {
+      numRows: number;
+      getChild(name: string): Vector | null;
+      schema: { fields: { name: string }[] };
+    }
+  | Record<string, ArrayLike<number>>;
+
 /** The mask of elements for which `keep(value, index)` is true (NaN values included as given). */
 export function maskWhere(
   values: ArrayLike<number>,
   keep: (value: number, index: number) => boolean
+): Mask;
+/**
+ * The mask of events inside every range: `maskWhere(events, { M: [80, 100], pt1: [20, Infinity] })`
+ * keeps 80 <= M < 100 and pt1 >= 20; a missing value (NaN) is outside. The explorer (od.explore)
+ * writes its cuts in this form.
+ */
+export function maskWhere(table: ColumnsLike, ranges: ColumnRanges): Mask;
+export function maskWhere(
+  values: ArrayLike<number> | ColumnsLike,
+  keep: ((value: number, index: number) => boolean) | ColumnRanges
 ): Mask {
-  const out = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = keep(values[i], i) ? 1 : 0;
+  if (typeof keep !== 'function') return maskInRanges(values as ColumnsLike, keep);
+  const v = values as ArrayLike<number>;
+  const out = new Uint8Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = keep(v[i], i) ? 1 : 0;
   return out;
+}
+
+function maskInRanges(table: ColumnsLike, ranges: ColumnRanges): Mask {
+  const names = Object.keys(ranges);
+  const columns = names.map(name => eventColumn(table, name));
+  const n = isArrowLike(table) ? table.numRows : (Object.values(table)[0]?.length ?? 0);
+  names.forEach((name, k) => {
+    if (columns[k].length !== n) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `maskWhere: column "${name}" has ${columns[k].length} values for ${n} events`
+      );
+    }
+  });
+  const out = new Uint8Array(n).fill(1);
+  names.forEach((name, k) => {
+    const [lo, hi] = ranges[name];
+    if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
+      throw new OpenDataError('E_USAGE', `maskWhere: the range of "${name}" is not [lo, hi]`);
+    }
+    const c = columns[k];
+    for (let i = 0; i < n; i++) if (!(c[i] >= lo && c[i] < hi)) out[i] = 0;
+  });
+  return out;
+}
+
+function isArrowLike(table: ColumnsLike): table is Extract<ColumnsLike, { numRows: number }> {
+  return typeof (table as { getChild?: unknown }).getChild === 'function';
+}
+
+/** The column names of a table of events. */
+export function columnNames(table: ColumnsLike): string[] {
+  return isArrowLike(table) ? table.schema.fields.map(f => f.name) : Object.keys(table);
+}
+
+/**
+ * One value per event of a column: an Arrow column as float64 (nulls NaN) or the array given.
+ * A list (jagged) column has no single value per event: the error says how to pick one.
+ */
+export function eventColumn(table: ColumnsLike, name: string): ArrayLike<number> {
+  if (isArrowLike(table)) {
+    const child = table.getChild(name);
+    if (child === null) {
+      throw new OpenDataError(
+        'E_NOT_FOUND',
+        `no column "${name}" (columns: ${columnNames(table).join(', ')})`
+      );
+    }
+    if (isList(child.type) || DataType.isFixedSizeList(child.type)) {
+      throw new OpenDataError(
+        'E_USAGE',
+        `column "${name}" holds lists, not one value per event: pick one first, e.g. od.nthPerEvent(od.jagged(column), 0)`
+      );
+    }
+    return flatNumbers(child, `column "${name}"`);
+  }
+  const values = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+  if (values === undefined || typeof values.length !== 'number') {
+    throw new OpenDataError(
+      'E_NOT_FOUND',
+      `no column "${name}" (columns: ${Object.keys(table).join(', ')})`
+    );
+  }
+  return values;
 }
 
 /** Elements kept by every mask. */

@@ -1,0 +1,272 @@
+// The masterclass explorer (od.explore) in a real JupyterLab and tslab kernel: a brush on the mass
+// histogram cuts the events and the other histograms follow, with the counts computed here from
+// Zmumu.csv itself; the cut code, run in a new cell, keeps the same events; rebin, log, reset, the
+// theme; and the saved notebook reopened untrusted still renders it.
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const repo = path.resolve(__dirname, '..', '..', '..');
+const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
+const uiRoot = path.join(repo, 'build', 'ui-root');
+const STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
+
+/** Zmumu.csv's columns, parsed here with a plain split. */
+function zmumu(): Record<string, number[]> {
+  const [header, ...rows] = fs
+    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  const names = header.split(',');
+  const out: Record<string, number[]> = {};
+  names.forEach(n => (out[n] = []));
+  for (const row of rows) row.split(',').forEach((v, j) => out[names[j]].push(Number(v)));
+  return out;
+}
+
+const RANGES: Record<string, [number, number]> = {
+  M: [60, 120],
+  pt1: [0, 100],
+  pt2: [0, 100],
+  eta1: [-2.5, 2.5]
+};
+const BINS: Record<string, number> = { M: 60, pt1: 50, pt2: 50, eta1: 50 };
+
+/** Counts per bin of `values` on [lo, hi) for the events `keep` keeps. */
+function histogram(values: number[], name: string, bins: number, keep: (i: number) => boolean) {
+  const [lo, hi] = RANGES[name];
+  const counts = new Array<number>(bins).fill(0);
+  values.forEach((v, i) => {
+    if (keep(i) && v >= lo && v < hi) counts[Math.floor(((v - lo) / (hi - lo)) * bins)]++;
+  });
+  return counts;
+}
+
+function notebook(): object {
+  const code = (id: string, source: string) => ({
+    cell_type: 'code',
+    id,
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source
+  });
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'tslab', display_name: 'TypeScript (tslab)', language: 'typescript' }
+    },
+    cells: [
+      code('import', 'import * as od from "@opendata-lab/kernel-helpers";'),
+      code(
+        'explore',
+        [
+          'const events = od.readCSV(od.dataPath("events", "Zmumu.csv"));',
+          `od.explore(events, ["M", "pt1", "pt2", "eta1"], {`,
+          `  ranges: ${JSON.stringify(RANGES)},`,
+          `  bins: ${JSON.stringify(BINS)},`,
+          '  tableName: "events",',
+          '  title: "Z → μμ, CMS 2010",',
+          '});'
+        ].join('\n')
+      )
+    ]
+  };
+}
+
+/** Bar counts and heights of one column's histogram. */
+function bars(explorer: Locator, column: string) {
+  return explorer
+    .locator(`.odl-Explorer-panel[data-column="${column}"] rect.odl-Explorer-bar`)
+    .evaluateAll(rects =>
+      rects.map(r => ({
+        count: Number(r.getAttribute('data-count')),
+        height: Number(r.getAttribute('height'))
+      }))
+    );
+}
+
+/** The bars show `expected`: their counts, and heights in proportion (linear axis). */
+async function expectBars(explorer: Locator, column: string, expected: number[]) {
+  await expect.poll(async () => (await bars(explorer, column)).map(b => b.count)).toEqual(expected);
+  const drawn = await bars(explorer, column);
+  const tallest = Math.max(...drawn.map(b => b.height));
+  const most = Math.max(...expected);
+  drawn.forEach((b, i) => expect(b.height / tallest).toBeCloseTo(expected[i] / most, 2));
+}
+
+/** Drags across the histogram of `column` from value a to value b. */
+async function brush(
+  page: IJupyterLabPageFixture,
+  explorer: Locator,
+  column: string,
+  a: number,
+  b: number
+) {
+  const plot = explorer.locator(
+    `.odl-Explorer-panel[data-column="${column}"] svg.odl-Explorer-plot`
+  );
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!;
+  const [lo, hi] = RANGES[column];
+  // the plot area in the SVG's 320-wide viewBox: from x = 44, 268 wide
+  const x = (v: number) => box.x + ((44 + ((v - lo) / (hi - lo)) * 268) * box.width) / 320;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x(a), y);
+  await page.mouse.down();
+  for (let k = 1; k <= 8; k++) await page.mouse.move(x(a + ((b - a) * k) / 8), y);
+  await page.mouse.up();
+}
+
+function cssColour(page: IJupyterLabPageFixture, name: string): Promise<string> {
+  return page.evaluate(variable => {
+    const probe = document.createElement('div');
+    probe.style.color = `var(${variable})`;
+    document.body.appendChild(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  }, name);
+}
+
+const barFill = (explorer: Locator) =>
+  explorer
+    .locator('rect.odl-Explorer-bar')
+    .first()
+    .evaluate(el => getComputedStyle(el).fill);
+
+test('brushing the mass cuts the events: linked histograms, count, code, rebin, log, untrusted', async ({
+  page,
+  tmpPath
+}) => {
+  const data = zmumu();
+  const name = 'explorer.ipynb';
+  fs.mkdirSync(path.join(uiRoot, tmpPath), { recursive: true });
+  fs.writeFileSync(path.join(uiRoot, tmpPath, name), JSON.stringify(notebook()));
+  await page.theme.setLightTheme();
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+  await page.notebook.run();
+
+  const explorer = page.locator('.jp-NotebookPanel .odl-Explorer').first();
+  await expect(explorer).toBeVisible();
+  await expect(page.locator(STDERR)).toHaveCount(0);
+  const status = explorer.locator('.odl-Explorer-status');
+  const events = data.M.length;
+  await expect(status).toHaveText(
+    `${events.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events selected`
+  );
+  const all = () => true;
+  await expectBars(explorer, 'pt1', histogram(data.pt1, 'pt1', 50, all));
+  await explorer.screenshot({ path: path.join(artifacts, 'explorer-light.png') });
+
+  // Brush 80-100 GeV on the mass: the others show the events in that window only.
+  await brush(page, explorer, 'M', 80, 100);
+  const inWindow = (i: number) => data.M[i] >= 80 && data.M[i] < 100;
+  const selected = data.M.filter((_, i) => inWindow(i)).length;
+  await expect(status).toHaveText(
+    `${selected.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events selected`
+  );
+  for (const column of ['pt1', 'pt2', 'eta1']) {
+    await expectBars(explorer, column, histogram(data[column], column, 50, inWindow));
+  }
+  // The mass histogram itself is not cut by its own brush.
+  await expectBars(explorer, 'M', histogram(data.M, 'M', 60, all));
+  await explorer.screenshot({ path: path.join(artifacts, 'explorer-light-brushed.png') });
+
+  // The code line names the cut; run in a new cell, it keeps the same events.
+  const code = (await explorer.locator('.odl-Explorer-code').textContent())!;
+  expect(code).toContain('od.maskWhere(events, { M: [80, 100] })');
+  await page.notebook.addCell('code', code);
+  await page.notebook.runCell(2);
+  await expect(page.locator('.jp-Cell').nth(2).locator('.jp-OutputArea-output')).toHaveText(
+    `${selected} events selected`
+  );
+
+  // A second cut, typed: pt1 from 30 GeV on. The code and the count follow.
+  const pt1From = explorer.getByRole('spinbutton', { name: 'pt1 from' });
+  await pt1From.fill('30');
+  await pt1From.press('Enter');
+  const both = (i: number) => inWindow(i) && data.pt1[i] >= 30;
+  const selectedBoth = data.M.filter((_, i) => both(i)).length;
+  await expect(status).toContainText(`${selectedBoth.toLocaleString('en-US')} of`);
+  await expect(explorer.locator('.odl-Explorer-code')).toContainText(
+    '{ M: [80, 100], pt1: [30, Infinity] }'
+  );
+  await expectBars(explorer, 'pt2', histogram(data.pt2, 'pt2', 50, both));
+  // pt1's own histogram: the mass cut only.
+  await expectBars(explorer, 'pt1', histogram(data.pt1, 'pt1', 50, inWindow));
+
+  // Rebin pt2 from the keyboard: its counts in the new bins.
+  const slider = explorer.getByRole('slider', { name: 'pt2 bins' });
+  await slider.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  const label = (await slider.getAttribute('aria-valuetext'))!;
+  const rebinned = Number(label.split(' ')[0]);
+  expect(rebinned).toBeLessThan(50);
+  await expectBars(explorer, 'pt2', histogram(data.pt2, 'pt2', rebinned, both));
+
+  // Log scale on the mass: heights follow log10(count) from the axis bottom (0.5).
+  await explorer.getByRole('checkbox', { name: 'M log scale' }).check();
+  const logBars = await bars(explorer, 'M');
+  const expectedM = histogram(data.M, 'M', 60, (i: number) => data.pt1[i] >= 30);
+  expect(logBars.map(b => b.count)).toEqual(expectedM);
+  const logHeight = (c: number) => (c > 0 ? Math.log10(c) + 0.3 : 0);
+  const tallest = Math.max(...logBars.map(b => b.height));
+  const most = Math.max(...expectedM.map(logHeight));
+  logBars.forEach((b, i) =>
+    expect(b.height / tallest).toBeCloseTo(logHeight(expectedM[i]) / most, 2)
+  );
+  await explorer.screenshot({ path: path.join(artifacts, 'explorer-light-log.png') });
+
+  // The theme: bars in the brand colour, light and dark, changed in place.
+  expect(await barFill(explorer)).toBe(await cssColour(page, '--jp-brand-color1'));
+  await page.theme.setDarkTheme();
+  await expect.poll(() => barFill(explorer)).toBe(await cssColour(page, '--jp-brand-color1'));
+  await explorer.screenshot({ path: path.join(artifacts, 'explorer-dark.png') });
+
+  // Reset: every event again, no cut in the code.
+  await explorer.getByRole('button', { name: 'Reset cuts' }).click();
+  await expect(status).toHaveText(
+    `${events.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events selected`
+  );
+  await expect(explorer.locator('.odl-Explorer-code')).toContainText('od.maskWhere(events, {})');
+  await expect(page.locator(STDERR)).toHaveCount(0);
+
+  // Saved, copied under another name (a notebook nobody signed): opened untrusted, it renders.
+  await page.notebook.save();
+  const saved = JSON.parse(fs.readFileSync(path.join(uiRoot, tmpPath, name), 'utf8'));
+  const outputTypes = saved.cells[1].outputs.map((o: { data?: object }) =>
+    Object.keys(o.data ?? {})
+  );
+  expect(outputTypes).toEqual([
+    ['application/vnd.opendata-lab.explorer+json', 'image/svg+xml', 'text/plain']
+  ]);
+  saved.metadata.copied = true;
+  const untrusted = 'explorer-untrusted.ipynb';
+  fs.writeFileSync(path.join(uiRoot, tmpPath, untrusted), JSON.stringify(saved));
+  await page.notebook.close();
+  await page.theme.setLightTheme();
+  await page.notebook.openByPath(`${tmpPath}/${untrusted}`);
+  await page.notebook.activate(untrusted);
+  const reopened = page.locator('.jp-NotebookPanel .odl-Explorer').first();
+  await expect(reopened).toBeVisible();
+  expect(
+    await page.evaluate(() => {
+      const app = (window as unknown as { jupyterapp: { shell: { currentWidget: unknown } } })
+        .jupyterapp;
+      const panel = app.shell.currentWidget as {
+        content: { model: { cells: { get(i: number): { trusted: boolean } } } };
+      };
+      return panel.content.model.cells.get(1).trusted;
+    })
+  ).toBe(false);
+  await brush(page, reopened, 'M', 80, 100);
+  await expect(reopened.locator('.odl-Explorer-status')).toHaveText(
+    `${selected.toLocaleString('en-US')} of ${events.toLocaleString('en-US')} events selected`
+  );
+  await reopened.screenshot({ path: path.join(artifacts, 'explorer-untrusted.png') });
+});
