@@ -8,7 +8,8 @@
 //   read warm (best of N in one process) vs tree.arrays(library="ak");
 // - the dimuon analysis (exactly two opposite-charge muons, their invariant mass from
 //   pt/eta/phi/mass, Hist1D(60, 60, 120)) as a whole process (start, imports, read, compute, fill;
-//   median of alternating runs) vs uproot + awkward + numpy, and its compute step alone.
+//   median of alternating runs) vs uproot + awkward + numpy and vs uproot + vector + hist (the
+//   Lorentz-vector and histogram libraries of Scikit-HEP), and its compute step alone.
 // OPENDATA_BENCH_HELPERS=<path to another build's index.js> measures that build instead (old vs
 // new in alternating runs).
 import fs from 'node:fs';
@@ -227,6 +228,24 @@ report({'read_s': t1 - t00, 'compute_s': t2 - t1, 'selected': int(len(mass)), 'i
 `;
 }
 
+/** The dimuon analysis as vector + hist write it: muons as Momentum4D records, (μ1 + μ2).mass. */
+function vectorHistDimuon(file) {
+  return `
+t00 = time.perf_counter()
+import uproot, awkward as ak, numpy as np, vector, hist
+vector.register_awkward()
+t = uproot.open(${JSON.stringify(file)})['Events']
+mu = t.arrays(['Muon_pt', 'Muon_eta', 'Muon_phi', 'Muon_mass', 'Muon_charge'], library='ak')
+t1 = time.perf_counter()
+muons = ak.zip({'pt': mu.Muon_pt, 'eta': mu.Muon_eta, 'phi': mu.Muon_phi, 'mass': mu.Muon_mass, 'charge': mu.Muon_charge}, with_name='Momentum4D')
+pairs = muons[(ak.num(muons) == 2) & (ak.sum(muons.charge, axis=1) == 0)]
+mass = (pairs[:, 0] + pairs[:, 1]).mass
+h = hist.Hist.new.Reg(60, 60, 120).Double().fill(ak.to_numpy(mass))
+t2 = time.perf_counter()
+report({'read_s': t1 - t00, 'compute_s': t2 - t1, 'selected': int(len(mass)), 'in_range': int(h.values().sum())})
+`;
+}
+
 const median = xs => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -279,14 +298,21 @@ export async function run(ctx) {
     // whole processes, alternating, so load on the shared machine hits both sides alike
     const o = [];
     const p = [];
+    const v = [];
     for (let r = 0; r < runs; r++) {
       o.push(await timed(() => runNode(ctx, oursDimuon(file), 'nano-dimuon')));
       p.push(await timed(() => runPython(ctx, peerDimuon(file))));
+      v.push(await timed(() => runPython(ctx, vectorHistDimuon(file))));
     }
-    if (o[0].selected !== p[0].selected || o[0].in_range !== p[0].in_range) {
-      throw new Error(
-        `dimuon counts differ: ours ${o[0].selected}/${o[0].in_range}, peer ${p[0].selected}/${p[0].in_range}`
-      );
+    for (const [name, peer] of [
+      ['uproot + awkward + numpy', p[0]],
+      ['uproot + vector + hist', v[0]]
+    ]) {
+      if (o[0].selected !== peer.selected || o[0].in_range !== peer.in_range) {
+        throw new Error(
+          `dimuon counts differ: ours ${o[0].selected}/${o[0].in_range}, ${name} ${peer.selected}/${peer.in_range}`
+        );
+      }
     }
     const wall = xs => xs.map(x => x.wall_s);
     const compute = xs => xs.map(x => x.compute_s);
@@ -304,6 +330,21 @@ export async function run(ctx) {
           selected: o[0].selected,
           peak_rss_mb: Math.round(Math.max(...o.map(x => x.peak_rss_mb))),
           peer_peak_rss_mb: Math.round(Math.max(...p.map(x => x.peak_rss_mb)))
+        }
+      ),
+      row(
+        `${label}: dimuon analysis, whole process (Scikit-HEP peer)`,
+        median(wall(o)),
+        'uproot + vector + hist',
+        median(wall(v)),
+        's',
+        {
+          higherIsBetter: false,
+          spread: spread(wall(o)),
+          peer_spread: spread(wall(v)),
+          selected: o[0].selected,
+          peak_rss_mb: Math.round(Math.max(...o.map(x => x.peak_rss_mb))),
+          peer_peak_rss_mb: Math.round(Math.max(...v.map(x => x.peak_rss_mb)))
         }
       ),
       row(
