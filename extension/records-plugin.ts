@@ -21,7 +21,9 @@ import {
   CITATION_FORMATS,
   clipText,
   loaderCode,
+  daskLoaderCode,
   texToText,
+  typescriptKernelOf,
   type CitationFormat
 } from '@opendata-lab/kernel-helpers/core';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -189,7 +191,10 @@ export function createRecordsPlugin(
       });
 
       commands.addCommand(CommandIDs.insertLoader, {
-        label: trans.__('Insert Loader Cell'),
+        label: args =>
+          args.whole === 'dask'
+            ? trans.__('Insert Loader Cell: Whole Record on Dask (Python)')
+            : trans.__('Insert Loader Cell'),
         caption: trans.__(
           'Insert a code cell that loads the record (or the chosen file) below the active cell'
         ),
@@ -213,12 +218,21 @@ export function createRecordsPlugin(
           }
           try {
             const { record } = await source.get(recid);
-            const cell = loaderCode(record, {
-              // A second loader gets its own variable names instead of overwriting the first's.
-              taken: panel.model ? namesInNotebook(panel.model) : undefined,
-              language,
-              file: typeof args.file === 'string' ? args.file : undefined
-            });
+            if (args.whole === 'dask' && language !== 'python') {
+              throw new Error(trans.__('the whole record on Dask needs a Python kernel'));
+            }
+            const taken = panel.model ? namesInNotebook(panel.model) : undefined;
+            const cell =
+              args.whole === 'dask'
+                ? daskLoaderCode(record, { taken, portal: settings.portalUrl })
+                : loaderCode(record, {
+                    // A second loader gets its own variable names instead of overwriting the first's.
+                    taken,
+                    language,
+                    // Deno's kernels import the helpers their own way (TYPESCRIPT_IMPORTS).
+                    kernel: typescriptKernelOf(kernel.name),
+                    file: typeof args.file === 'string' ? args.file : undefined
+                  });
             insertLoaderCell(panel.content, cell);
             app.shell.activateById(panel.id);
           } catch (error) {
@@ -322,6 +336,7 @@ export function createRecordsPlugin(
       ]) {
         palette?.addItem({ command, category });
       }
+      palette?.addItem({ command: CommandIDs.insertLoader, category, args: { whole: 'dask' } });
       for (const target of ['clipboard', 'markdown']) {
         palette?.addItem({ command: CommandIDs.cite, category, args: { target } });
       }
