@@ -6,6 +6,7 @@ import { loadBundledShard } from './bundled-shards';
 import { loadBundledSnapshot } from './bundled-snapshot';
 import { quietDebuggerRefresh } from './debugger-quiet';
 import { createExplorerPlugin } from './explorer-plugin';
+import { createPlotlyPriorityPlugin } from './plotly-priority';
 import { createRecordsPlugin } from './records-plugin';
 import { createSourcePlugin } from './source-plugin';
 
@@ -20,6 +21,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   createBrowserPlugin(),
   createRecordsPlugin({ indexLoader: bundledIndexLoader }),
   createBinderLinkPlugin(),
+  createPlotlyPriorityPlugin(),
   createExplorerPlugin()
 ];
 

@@ -134,6 +134,47 @@ export function themeTemplate(node: HTMLElement): { layout: Record<string, unkno
   };
 }
 
+/** Colour attributes of a trace a figure may set to black (HEP's usual colour for data points). */
+const INK_ATTRIBUTES = [
+  'marker.color',
+  'marker.line.color',
+  'line.color',
+  'error_x.color',
+  'error_y.color'
+];
+
+function isBlack(value: unknown): boolean {
+  return typeof value === 'string' && /^(black|#000|#000000|rgb\(0, ?0, ?0\))$/i.test(value.trim());
+}
+
+/**
+ * Per attribute, the traces that set it to black: drawn in the theme's text colour instead, so
+ * data points stay visible on a dark background (a template cannot override a trace's own colour).
+ */
+export function blackAttributes(data: object[]): Map<string, number[]> {
+  const found = new Map<string, number[]>();
+  data.forEach((trace, index) => {
+    for (const attribute of INK_ATTRIBUTES) {
+      let value: unknown = trace;
+      for (const key of attribute.split('.')) {
+        value =
+          typeof value === 'object' && value !== null
+            ? (value as Record<string, unknown>)[key]
+            : undefined;
+      }
+      if (isBlack(value)) found.set(attribute, [...(found.get(attribute) ?? []), index]);
+    }
+  });
+  return found;
+}
+
+/** The theme's text colour, or black outside JupyterLab. */
+function inkColour(node: HTMLElement): string {
+  const css = (style: CSSStyleDeclaration) =>
+    style.getPropertyValue('--jp-content-font-color1').trim();
+  return css(getComputedStyle(node)) || css(getComputedStyle(document.documentElement)) || 'black';
+}
+
 /** Traces on the y axis the toggle scales (not a pull or ratio panel's own axis below it). */
 function onMainY(trace: ITrace): boolean {
   return (trace.yaxis ?? 'y') === 'y';
@@ -161,8 +202,14 @@ function numbers(y: unknown): number[] {
  * notebook keeps the figure as the kernel sent it), with a log-scale toggle for the y axis.
  */
 export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
-  constructor(options: IRenderMime.IRendererOptions) {
+  /**
+   * `fallback`: another extension's renderer of the same mime type (jupyterlab-plotly, with the
+   * full plotly.js), for figures with traces our cartesian bundle does not draw (3-D, maps).
+   */
+  constructor(options: IRenderMime.IRendererOptions, fallback?: IRenderMime.IRendererFactory) {
     super();
+    this._options = options;
+    this._fallback = fallback ?? null;
     this.addClass('odl-PlotlyRenderer');
     this._mimeType = options.mimeType;
     this._strings = (options.translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
@@ -203,6 +250,10 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
       );
     }
     // Plotly writes into the figure it is given (autorange, zoom); keep the notebook's copy intact.
+    if (this._fallback && !cartesianOnly(value)) {
+      await this._renderElsewhere(model);
+      return;
+    }
     const figure = JSONExt.deepCopy(value as ReadonlyPartialJSONObject) as unknown as IPlotlyFigure;
     let api: PlotlyAPI;
     try {
@@ -228,6 +279,11 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
     if (this._themed) {
       this._template = themeTemplate(this.node);
       layout.template = this._template;
+      this._black = blackAttributes(figure.data);
+      this._ink = inkColour(this.node);
+      for (const [attribute, traces] of this._black) {
+        for (const index of traces) setPath(figure.data[index], attribute, this._ink);
+      }
     }
     const scalable = figure.data.length > 0 && !figure.data.some(t => TWO_D.test(t.type ?? ''));
     this._toolbar.hidden = !scalable;
@@ -247,6 +303,7 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
       return;
     }
     this._unwatchTheme();
+    this._other?.dispose();
     this._plotly?.purge(this._plot);
     this._plotly = null;
     super.dispose();
@@ -255,6 +312,9 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
   // Plotly sizes the plot from its container: re-measure whenever the container may have changed.
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
+    if (this._other && !this._other.isAttached) {
+      Widget.attach(this._other, this.node);
+    }
     // Variables may resolve differently once in the page (a theme scoped to a panel).
     void this._applyTheme();
     this._resize();
@@ -281,6 +341,13 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
   private async _applyTheme(): Promise<void> {
     if (!this._plotly || !this._themed || this.isDisposed) {
       return;
+    }
+    const ink = inkColour(this.node);
+    if (ink !== this._ink) {
+      this._ink = ink;
+      for (const [attribute, traces] of this._black) {
+        await this._plotly.restyle(this._plot, { [attribute]: ink }, traces);
+      }
     }
     const template = themeTemplate(this.node);
     if (JSONExt.deepEqual(template as never, this._template as never)) {
@@ -345,7 +412,21 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
     });
   }
 
+  /** Draws the figure with the fallback renderer, in place of our toolbar and plot. */
+  private async _renderElsewhere(model: IRenderMime.IMimeModel): Promise<void> {
+    this._other ??= this._fallback!.createRenderer(this._options);
+    this._toolbar.hidden = true;
+    this._plot.hidden = true;
+    if (this.isAttached && !this._other.isAttached) {
+      Widget.attach(this._other, this.node);
+    }
+    await this._other.renderModel(model);
+  }
+
   private readonly _mimeType: string;
+  private readonly _options: IRenderMime.IRendererOptions;
+  private readonly _fallback: IRenderMime.IRendererFactory | null;
+  private _other: IRenderMime.IRenderer | null = null;
   private readonly _strings: TranslationBundle;
   private readonly _toolbar: HTMLDivElement;
   private readonly _logY: HTMLInputElement;
@@ -355,11 +436,49 @@ export class PlotlyRenderer extends Widget implements IRenderMime.IRenderer {
   private _original: IPlotlyFigure | null = null;
   private _template: unknown = null;
   private _themed = false;
+  private _black = new Map<string, number[]>();
+  private _ink = '';
   private _userLogY: boolean | null = null;
 }
 
 function isFigure(value: unknown): value is IPlotlyFigure {
   return (
     typeof value === 'object' && value !== null && Array.isArray((value as { data?: unknown }).data)
+  );
+}
+
+/** Sets a dotted attribute ("marker.color") of a trace, making the objects on the way. */
+function setPath(target: object, attribute: string, value: unknown): void {
+  const keys = attribute.split('.');
+  let node = target as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** The trace types of plotly.js's cartesian bundle, the one the extension ships. */
+const CARTESIAN = new Set([
+  'bar',
+  'box',
+  'contour',
+  'heatmap',
+  'histogram',
+  'histogram2d',
+  'histogram2dcontour',
+  'image',
+  'pie',
+  'scatter',
+  'scatterternary',
+  'violin'
+]);
+
+/** True when every trace of a figure is one the cartesian bundle draws (no type: scatter). */
+export function cartesianOnly(value: unknown): boolean {
+  const data = (value as { data?: unknown }).data;
+  return (
+    Array.isArray(data) &&
+    data.every(t => CARTESIAN.has(String((t as { type?: unknown } | null)?.type ?? 'scatter')))
   );
 }

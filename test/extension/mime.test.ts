@@ -203,6 +203,40 @@ describe('Plotly mime extension', () => {
       renderer.dispose();
     });
 
+    it('draws black data points (a HEPData comparison) in the theme text colour, and re-colours them', async () => {
+      const points = {
+        data: [
+          { type: 'bar', x: [0.5], y: [3], width: [1] },
+          {
+            type: 'scatter',
+            mode: 'markers',
+            x: [0.5],
+            y: [2],
+            marker: { color: 'black', size: 6 },
+            error_y: { type: 'data', array: [1], color: '#000' }
+          }
+        ],
+        layout: {}
+      };
+      const model = mimeModel(JSON.parse(JSON.stringify(points)));
+      const renderer = createRenderer();
+      await renderer.renderModel(model);
+      const drawn = Plotly.react.mock.calls[0][1];
+      expect(drawn[1].marker).toEqual({ color: 'rgba(0, 0, 0, 0.87)', size: 6 });
+      expect(drawn[1].error_y.color).toBe('rgba(0, 0, 0, 0.87)');
+      expect(drawn[0].marker).toBeUndefined(); // the bars keep the template's colour
+      setTheme(DARK, false);
+      await settle();
+      expect(Plotly.restyle.mock.calls).toEqual(
+        expect.arrayContaining([
+          [Plotly.react.mock.calls[0][0], { 'marker.color': '#ffffff' }, [1]],
+          [Plotly.react.mock.calls[0][0], { 'error_y.color': '#ffffff' }, [1]]
+        ])
+      );
+      expect(model.data[PLOTLY_MIME]).toEqual(points); // the output keeps its black
+      renderer.dispose();
+    });
+
     it('leaves a figure with its own template (plotly.py) as its author made it', async () => {
       const own = {
         ...figure,

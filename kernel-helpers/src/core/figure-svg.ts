@@ -269,7 +269,10 @@ function axisTicks(axis: Axis, lengthPx: number): { value: number; label: string
     const values = logTicks(axis.lo, axis.hi);
     return values.map(v => ({ value: v, label: tickLabel(v, v, v) }));
   }
-  const { values, step } = linearTicks(axis.lo, axis.hi, Math.max(2, Math.floor(lengthPx / 70)));
+  // Labels along x need room for their width; up y, for their height.
+  const spacing = axis.id[0] === 'x' ? 80 : 45;
+  const target = Math.max(2, Math.floor(lengthPx / spacing));
+  const { values, step } = linearTicks(axis.lo, axis.hi, target);
   const largest = Math.max(...values.map(Math.abs));
   return values.map(v => ({ value: v, label: tickLabel(v, step, largest) }));
 }
@@ -466,7 +469,11 @@ export function figureSvg(figure: PlotlyFigureLike, options: FigureSvgOptions = 
   const colorbar = heatmapRange !== null;
   const left = 64;
   const right = width - 16 - (colorbar ? 72 : 0);
-  const top = 12 + (title ? 30 : 0);
+  // Notes above the plot area (comparisonFigure's χ² at paper y = 1) get a line of their own.
+  const notesAbove = (Array.isArray(layout.annotations) ? layout.annotations : [])
+    .map(obj)
+    .some(a => a.yref === 'paper' && Number(a.y) >= 1 && a.yanchor === 'bottom');
+  const top = 12 + (title ? 30 : 0) + (notesAbove ? 16 : 0);
   const bottom = height - 48;
   for (const axis of axes.values()) {
     const [d0, d1] =
