@@ -8,8 +8,9 @@ no build): `python -m venv`, `pip install -r binder/requirements.txt`, `binder/p
 `npm ci` with npm's cache, the production build, the extension installed, tslab registered). Then
 `jupyter labextension list` and the kernelspecs must show the extension and tslab, and that
 JupyterLab, started on the copy, must run tutorial 01 in a tslab kernel it starts itself (through
-its REST API and kernel websocket, as the browser does). About 4 minutes with pip's and npm's
-caches on two cores (most of it npm ci and the production build); skipped without PyPI or npm.
+its REST API and kernel websocket, as the browser does). 5-6 minutes with pip's and npm's caches
+on two cores shared with other work (pip 60-110 s, postBuild 110-150 s: npm ci and the production
+build); skipped without PyPI or npm.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ OFFLINE = ("NewConnectionError", "No matching distribution", "ENOTFOUND", "EAI_A
 
 
 def copy_tracked_files(target: Path) -> Path:
-    """The files a clone would hold (the tracked ones: committed or added), as they are in the working tree."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached"],
+    """The working tree without what git ignores (node_modules, builds, .venv): in CI, a clean clone;
+    here, also files other work has not committed yet, which tracked files may already import."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                             cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, listed):
         source = ROOT / name
@@ -61,6 +63,7 @@ def clean_env(tmp_path: Path, venv: Path | None = None) -> dict[str, str]:
     env["PIP_CACHE_DIR"] = os.environ.get("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
     env["npm_config_cache"] = os.environ.get("npm_config_cache", str(Path.home() / ".npm"))
     env["npm_config_prefer_offline"] = "true"
+    env["PIP_NO_COMPILE"] = "1"  # no .pyc for thousands of files nobody imports here
     env["HOME"] = str(tmp_path / "home")
     return env
 
