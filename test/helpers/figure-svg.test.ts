@@ -337,6 +337,20 @@ describe('histogramSummary', () => {
     expect(text).toMatch(/^histogram: 40 bins from 70 to 110, [\d,]+ in range$/m);
   });
 
+  test('a figure made from a histogram keeps its entries, flows and moments for the summary', () => {
+    const [mass] = columns(ZMUMU, 'M');
+    const h = new Hist1D(40, 70, 110).fill(mass);
+    const below = mass.filter(m => m < 70).length;
+    const above = mass.filter(m => m >= 110).length;
+    expect(below).toBeGreaterThan(0);
+    const figure = histogramFigure(h, { title: 'Dimuon mass' });
+    // The same numbers as from the histogram itself, under the figure's title.
+    expect(histogramSummary(figure)).toBe(`Dimuon mass\n${histogramSummary(h)}`);
+    expect(histogramSummary(figure)).toContain(`underflow ${below}, overflow ${above}`);
+    const overlay = histogramsFigure([{ hist: h, name: 'all' }]);
+    expect(histogramSummary(overlay)).toBe(`all: ${histogramSummary(h)}`);
+  });
+
   test('a Hist2D and a figure of one: binning, entries, out of range', () => {
     const [eta1, eta2] = columns(ZMUMU, 'eta1', 'eta2');
     const h = new Hist2D(new Axis(10, -1, 1), new Axis(10, -1, 1)).fill(eta1, eta2);

@@ -16,6 +16,28 @@ export interface PlotlyBarTrace {
   /** Per bin, its hover label ("60–61 GeV: 123"): see binLabels. */
   customdata: string[];
   hovertemplate: string;
+  /** What the bins do not show (entries, flows, moments), for text summaries: see histogramMeta. */
+  meta?: HistogramMeta;
+}
+
+/** A histogram's numbers beyond its bins, kept in its trace (Plotly's free `meta` attribute). */
+export interface HistogramMeta {
+  entries?: number;
+  underflow?: number;
+  overflow?: number;
+  mean?: number;
+  std?: number;
+}
+
+/** The entries, flows and moments a histogram has (a Hist1D, `hist --json`, a stored TH1). */
+export function histogramMeta(h: HistogramLike): HistogramMeta | undefined {
+  const meta: HistogramMeta = {};
+  const source = h as unknown as Record<string, unknown>;
+  for (const key of ['entries', 'underflow', 'overflow', 'mean', 'std'] as const) {
+    const value = source[key];
+    if (typeof value === 'number' && Number.isFinite(value)) meta[key] = value;
+  }
+  return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
 /** A plain-JSON Plotly figure. Titles are objects: plotly.js 3 dropped plain-string titles. */
@@ -79,6 +101,8 @@ export function histogramFigure(
     hovertemplate: hoverTemplate(options.name)
   };
   if (options.name !== undefined) trace.name = options.name;
+  const meta = histogramMeta(h);
+  if (meta) trace.meta = meta;
 
   const layout: PlotlyLayout = {
     bargap: 0,
@@ -222,6 +246,7 @@ export interface PlotlyStepTrace {
   /** Per point, the hover label of the bin it draws ("60–61 GeV: 12"): see binLabels. */
   customdata: string[];
   hovertemplate: string;
+  meta?: HistogramMeta;
 }
 
 /** Several histograms overlaid. */
@@ -273,7 +298,7 @@ export function histogramsFigure(
     x.push(edges[bins]);
     y.push(0);
     customdata.push(labels[bins - 1]);
-    return {
+    const trace: PlotlyStepTrace = {
       type: 'scatter',
       mode: 'lines',
       x,
@@ -283,6 +308,9 @@ export function histogramsFigure(
       customdata,
       hovertemplate: hoverTemplate(name)
     };
+    const meta = histogramMeta(hist);
+    if (meta) trace.meta = meta;
+    return trace;
   });
   const layout: PlotlyLayout = {
     showlegend: true,
