@@ -11,6 +11,7 @@ import {
   loaderLanguageOf,
   percentEncodedUrl,
   pythonString,
+  typescriptKernelOf,
   typescriptString,
   type LoaderCell,
   type LoaderRecord
@@ -160,9 +161,15 @@ describe('loaderCode picks the file and reader', () => {
     expect(loaderLanguageOf('typescript')).toBe('typescript');
     expect(loaderLanguageOf('python')).toBe('python');
     expect(loaderLanguageOf('python3')).toBe('python');
-    // Deno's kernelspec is named `deno` (its own install's name, and this project's).
+    // Deno's kernelspec is named `deno` (its own install's name, and this project's); the wheel's
+    // is `opendata-lab-deno`.
     expect(loaderLanguageOf('deno')).toBe('typescript');
     expect(loaderLanguageOf('Deno')).toBe('typescript');
+    expect(loaderLanguageOf('opendata-lab-deno')).toBe('typescript');
+    expect(typescriptKernelOf('deno')).toBe('deno');
+    expect(typescriptKernelOf('opendata-lab-deno')).toBe('deno');
+    expect(typescriptKernelOf('tslab')).toBe('tslab');
+    expect(typescriptKernelOf(undefined)).toBe('tslab');
     expect(loaderLanguageOf('R')).toBeNull();
     expect(loaderLanguageOf(undefined)).toBeNull();
   });
@@ -262,6 +269,24 @@ describe('record fields enter the code only as string literals', () => {
     // The generated source holds no raw separator or control character at all.
     expect(cell.source).not.toMatch(/[\u2028\u2029\u202e\u200b\ud800]/);
     expect(cell.source).not.toContain('\u0000');
+  });
+
+  it("Deno: the same tree as tslab's loader but the import, the payload still only a literal", () => {
+    const deno = loaderCode(evil, { language: 'typescript', kernel: 'deno' });
+    const tslab = loaderCode(evil, { language: 'typescript' });
+    const shape = typescriptShape(deno.source);
+    expect(shape.errors).toEqual([]);
+    expect(shape.strings).toContain(PAYLOAD);
+    expect(shape.strings).toContain(evil.doi);
+    // Only the first line differs: Deno imports the kernel's bundle or the package dynamically.
+    const [denoImport, ...denoRest] = deno.source.split('\n');
+    const [tslabImport, ...tslabRest] = tslab.source.split('\n');
+    expect(denoRest).toEqual(tslabRest);
+    expect(tslabImport).toBe('import * as od from "@opendata-lab/kernel-helpers";');
+    expect(denoImport).toBe(
+      'const od = await import(Deno.env.get("OPENDATA_LAB_HELPERS") ?? "@opendata-lab/kernel-helpers");'
+    );
+    expect(deno.metadata).toEqual(tslab.metadata);
   });
 
   it('TypeScript: the bundled-sample loader type-checks against the helpers as tslab would', () => {

@@ -31,11 +31,13 @@ PAYLOAD = "<script>alert(1)</script> <img src=x onerror=\"alert(2)\"> '\"`${proc
 
 
 def generate(language: str, record: dict, file: str | None, taken: set[str] | None = None,
-             portal: str | None = None) -> dict:
-    """The loader cell from the helpers' built core, exactly as the extension inserts it."""
+             portal: str | None = None, kernel: str | None = None) -> dict:
+    """The loader cell from the helpers' built core, exactly as the extension inserts it into a
+    notebook of `kernel` (its kernelspec name: deno gets Deno's import of the helpers)."""
     script = (
-        "const { loaderCode } = require('./kernel-helpers/dist/core');"
-        "const [record, options] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "const { loaderCode, typescriptKernelOf } = require('./kernel-helpers/dist/core');"
+        "const [record, options, kernel] = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "options.kernel = typescriptKernelOf(kernel);"
         "if (options.taken) options.taken = new Set(options.taken);"
         "process.stdout.write(JSON.stringify(loaderCode(record, options)));"
     )
@@ -46,7 +48,7 @@ def generate(language: str, record: dict, file: str | None, taken: set[str] | No
         options["taken"] = sorted(taken)
     if portal is not None:
         options["portal"] = portal
-    out = subprocess.run(["node", "-e", script], input=json.dumps([record, options]), cwd=ROOT,
+    out = subprocess.run(["node", "-e", script], input=json.dumps([record, options, kernel]), cwd=ROOT,
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
 
@@ -89,7 +91,7 @@ def test_python_and_typescript_loaders_report_uproots_entry_count(tmp_path, titl
     record = {"recid": "700", "title": title, "doi": "10.7483/OPENDATA.CMS.CB8H.MFFA"}
     counts = {}
     for language, kernel in (("python", "python3"), ("typescript", "tslab"), ("typescript", "deno")):
-        cell = generate(language, record, "Zmumu.root")
+        cell = generate(language, record, "Zmumu.root", kernel=kernel)
         assert cell["metadata"] == {"opendata_lab": {"recid": "700", "file": "Zmumu.root"}}
         stdout = run_cell(cell, kernel, language, tmp_path)
         match = re.search(r"^(\d+) entries", stdout, re.MULTILINE)
@@ -161,7 +163,7 @@ def test_loaders_say_what_they_loaded_and_a_second_one_keeps_the_firsts_variable
         printed = []
         cells = []
         for record, file in ((r5200, None), (r545, zmumu), (r5200, None)):
-            cell = generate(language, record, file, taken)
+            cell = generate(language, record, file, taken, kernel=kernel)
             taken |= identifiers(cell["source"])
             cells.append(cell["source"])
             printed.append(run(cell["source"]))
@@ -200,7 +202,7 @@ def test_typescript_metadata_loader_runs_in_tslab(tmp_path, recid, kernel):
     """A record without a CSV or ROOT file (320: 20 zip files; 1344: two file indexes) gets a
     loader of its metadata from the bundled catalog; it used to be a syntax error in tslab."""
     record = bundled_record(recid)
-    cell = generate("typescript", record, None)
+    cell = generate("typescript", record, None, kernel=kernel)
     assert cell["metadata"] == {"opendata_lab": {"recid": recid, "file": None}}
     stdout = run_cell(cell, kernel, "typescript", tmp_path)
     # Every entry of `files` (index files too); an index is its .json/.txt pair.
@@ -280,7 +282,7 @@ def test_typescript_loaders_read_remote_root_and_csv_files_over_https_in_deno(ht
         {"uri": "root://eospublic.cern.ch/" + REMOTE_ROOT, "size": root_size},
         {"uri": "root://eospublic.cern.ch/" + REMOTE_CSV},
     ]}
-    cells = [generate("typescript", record, f["uri"], portal=standin.url)["source"]
+    cells = [generate("typescript", record, f["uri"], portal=standin.url, kernel="deno")["source"]
              for f in record["files"]]
     cache = ROOT / "build" / "loader-notebooks" / "deno-download-cache"
     shutil.rmtree(cache, ignore_errors=True)
@@ -320,3 +322,37 @@ def test_typescript_loaders_read_remote_root_and_csv_files_over_https_in_deno(ht
     assert len(set(ids)) == 2
     last = [m["content"]["data"]["text/plain"] for m in displays if m["msg_type"] == "update_display_data"]
     assert last and last[-1].startswith("1/1 files") and last[-1].endswith("100%"), last
+
+
+def test_deno_loader_imports_the_kernels_bundle_where_no_package_json_lists_the_helpers(tmp_path):
+    """The wheel's Deno kernel (opendata-lab-deno) has no package.json or node_modules above the
+    notebook: it passes the helpers' bundle (a CommonJS file) in OPENDATA_LAB_HELPERS. A Deno
+    loader imports that; tslab's static import cannot resolve there. Here a CommonJS file in an
+    empty folder stands for the bundle (it re-exports the built helpers; a CSV loader, as the
+    built helpers import jsroot as a module that only the real bundle carries inside it)."""
+    folder = tmp_path / "no-package-json"
+    folder.mkdir()
+    bundle = tmp_path / "bundle.cjs"
+    bundle.write_text(f"module.exports = require({json.dumps(str(ROOT / 'kernel-helpers' / 'dist' / 'index.js'))});\n")
+    record = {"recid": "700", "title": "Z to mumu sample"}
+    deno_cell = generate("typescript", record, "Zmumu.csv", kernel="opendata-lab-deno")["source"]
+    tslab_cell = generate("typescript", record, "Zmumu.csv", kernel="tslab")["source"]
+    env = dict(os.environ, OPENDATA_LAB_HELPERS=bundle.as_uri())
+    manager, client = start_new_kernel(kernel_name="deno", cwd=str(folder), env=env)
+    try:
+        results = {}
+        for name, code in (("deno", deno_cell), ("tslab", tslab_cell)):
+            messages: list[dict] = []
+            reply = client.execute_interactive(code, timeout=120, output_hook=messages.append)
+            late_outputs(client, reply, messages.append, LATE_OUTPUT_SECONDS["deno"])
+            results[name] = (reply["content"], "".join(m["content"].get("text", "") for m in messages
+                                                       if m["msg_type"] == "stream"))
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    header, rows = csv_facts("Zmumu.csv")
+    status, stdout = results["deno"]
+    assert status["status"] == "ok", status
+    assert re.search(rf"^{rows} rows × {len(header)} columns", stdout, re.MULTILINE), stdout
+    status, _ = results["tslab"]
+    assert status["status"] == "error" and "not a dependency" in status["evalue"], status

@@ -1,10 +1,8 @@
 // Loader cells: record (+ a chosen file) + kernel language → the source of a code cell that loads
 // it, TypeScript for tslab and Deno (the helpers) or Python for ipykernel (uproot, pandas). Record
 // fields are untrusted: they enter code only as escaped string literals, never as code or comments.
-// One TypeScript source serves both kernels: it imports the helpers by their package name, which
-// Node (tslab) and Deno both resolve from the node_modules the helpers were installed into (Deno
-// reads the package.json above the notebook); an `npm:` specifier would send Deno to the npm
-// registry instead. Neither kernel minds a `const` declared again when a cell is run again.
+// The two TypeScript kernels differ only in how the helpers are imported (see TYPESCRIPT_IMPORTS).
+// Neither kernel minds a `const` declared again when a cell is run again.
 import { DataType, type Table } from 'apache-arrow';
 import { OpenDataError } from './errors';
 import { flatNumbers } from './physics';
@@ -13,6 +11,21 @@ import { EOS_PUBLIC_PREFIX, fileName, toHttpUri } from './record-files';
 
 export type LoaderLanguage = 'typescript' | 'python';
 export const LOADER_LANGUAGES: LoaderLanguage[] = ['typescript', 'python'];
+
+/** The kernel a TypeScript loader runs in: tslab (Node) or Deno's (`deno jupyter`). */
+export type TypeScriptKernel = 'tslab' | 'deno';
+
+/**
+ * The line that imports the helpers as `od`, per kernel. tslab (Node) resolves the package name
+ * from the node_modules above the notebook. Deno resolves it only through a package.json that
+ * lists it (a project set up with npm, as this repository); the wheel's Deno kernel has none and
+ * passes its bundle's file URL in OPENDATA_LAB_HELPERS instead, so a Deno loader imports that when
+ * it is set (an `npm:` specifier would ask the npm registry, where the helpers are not published).
+ */
+export const TYPESCRIPT_IMPORTS: Record<TypeScriptKernel, string> = {
+  tslab: 'import * as od from "@opendata-lab/kernel-helpers";',
+  deno: 'const od = await import(Deno.env.get("OPENDATA_LAB_HELPERS") ?? "@opendata-lab/kernel-helpers");'
+};
 
 /** A sample file shipped in the bundled data's `events/` directory, so its loader works offline. */
 export interface BundledSample {
@@ -58,6 +71,8 @@ export interface LoaderOptions {
    * get a numbered suffix instead of rebinding one of them.
    */
   taken?: ReadonlySet<string>;
+  /** For a TypeScript loader: the kernel it runs in (default tslab; see typescriptKernelOf). */
+  kernel?: TypeScriptKernel;
 }
 
 /** The cell to insert: its source and the metadata that names the record it loads. */
@@ -88,9 +103,17 @@ const TYPESCRIPT_KERNELS = new Set(['typescript', 'ts', 'tslab', 'jslab', 'deno'
 /** The kernel language a loader is written in, from a kernelspec's language or name; null if none fits. */
 export function loaderLanguageOf(kernelLanguage: string | undefined | null): LoaderLanguage | null {
   const name = String(kernelLanguage ?? '').toLowerCase();
-  if (TYPESCRIPT_KERNELS.has(name)) return 'typescript';
+  if (TYPESCRIPT_KERNELS.has(name) || typescriptKernelOf(name) === 'deno') return 'typescript';
   if (name === 'python' || name.startsWith('python')) return 'python';
   return null;
+}
+
+/**
+ * The TypeScript kernel a kernelspec name stands for: Deno's for `deno` (Deno's own install and
+ * this project's) and names holding it (the wheel's `opendata-lab-deno`), else tslab.
+ */
+export function typescriptKernelOf(kernelName: string | undefined | null): TypeScriptKernel {
+  return /deno/i.test(String(kernelName ?? '')) ? 'deno' : 'tslab';
 }
 
 /** The bundled sample a record's file is a copy of, or a sample by its own name. */
@@ -160,7 +183,7 @@ export function loaderCode(record: LoaderRecord, options: LoaderOptions): Loader
   const names = loaderNames(recid, target, options.language, options.taken ?? new Set());
   const source =
     options.language === 'typescript'
-      ? typescriptLoader(fields, target, options.portal ?? PORTAL_URL, names)
+      ? typescriptLoader(fields, target, options.portal ?? PORTAL_URL, names, options.kernel)
       : pythonLoader(fields, target, options.portal ?? PORTAL_URL, names);
   const file =
     target.kind === 'sample' ? target.sample.name : target.kind === 'remote' ? target.uri : null;
@@ -290,10 +313,16 @@ export function pythonString(value: string): string {
   return out + '"';
 }
 
-function typescriptLoader(fields: Fields, target: Target, portal: string, names: Names): string {
+function typescriptLoader(
+  fields: Fields,
+  target: Target,
+  portal: string,
+  names: Names,
+  kernel: TypeScriptKernel = 'tslab'
+): string {
   const s = typescriptString;
   const lines = [
-    'import * as od from "@opendata-lab/kernel-helpers";',
+    TYPESCRIPT_IMPORTS[kernel],
     '',
     `const ${names.record} = { recid: ${s(fields.recid)}, title: ${s(fields.title)}, doi: ${s(fields.doi)} };`
   ];

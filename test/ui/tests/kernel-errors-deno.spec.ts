@@ -1,10 +1,12 @@
 // The same notebooks in Deno's kernel (`deno jupyter`, registered by scripts/install-kernel.mjs):
 // a helper error thrown in a cell is a Jupyter error output (the red box, an `error` output in
-// the model, not stderr text), and a histogram from od.show() renders as its Plotly figure, with
-// the bar heights counted here from Zmumu.csv.
+// the model, not stderr text), a histogram from od.show() renders as its Plotly figure, with
+// the bar heights counted here from Zmumu.csv, and a record's inserted loader imports the helpers
+// Deno's way and runs.
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+import { openRecord } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
@@ -126,4 +128,27 @@ test('od.show() in a Deno cell renders the histogram as a Plotly figure', async 
     .locator('.jp-Notebook .jp-Cell')
     .nth(1)
     .screenshot({ path: path.join(artifacts, 'show-deno.png') });
+});
+
+test('the loader inserted into a Deno notebook imports the helpers for Deno and runs', async ({
+  page
+}) => {
+  await page.notebook.createNew('loader-deno.ipynb', { kernel: 'deno' });
+  await openRecord(page, '5200');
+  const view = page.locator('#opendata-lab-record-5200 .odl-RecordView');
+  await view.getByRole('button', { name: 'Insert loader' }).click();
+  await page.notebook.activate('loader-deno.ipynb');
+  const source = await page.notebook.getCellTextInput(1);
+  expect(source.split('\n')[0]).toBe(
+    'const od = await import(Deno.env.get("OPENDATA_LAB_HELPERS") ?? "@opendata-lab/kernel-helpers");'
+  );
+  await page.notebook.runCell(1);
+  const rows =
+    fs
+      .readFileSync(path.join(repo, 'data', 'events', '4mu_2012.csv'), 'utf8')
+      .trim()
+      .split('\n').length - 1;
+  const output = page.locator('.jp-Notebook .jp-Cell').nth(1).locator('.jp-OutputArea-output');
+  await expect(output.first()).toContainText(`${rows} rows`);
+  await expect(page.locator(ERROR_BOX)).toHaveCount(0);
 });
