@@ -6,6 +6,10 @@
 // the events sorted by code (a counting sort), and each flip updates just the histograms whose
 // count changes (an event failing two other cuts changes none; failing one other, only that one's
 // histogram). A brush move costs the events it crosses, not all events.
+//
+// Memory layout for that loop, where events come in code order (random in memory): each event's
+// bin slots of every column sit side by side (one cache line per event, not one per column), and
+// a slot is already the index into one array of all histograms (column e's at e × STRIDE).
 import { CODE_MISSING, overflowCode } from './explorer-encoding';
 import { OpenDataError } from './errors';
 
@@ -21,6 +25,11 @@ const SLOTS = 0x10000;
 /** The code range of "no cut": every code, the missing ones too. */
 const ALL: [number, number] = [0, SLOTS];
 
+/** Most bins of a column (binChoices offers up to 500). */
+export const MAX_FILTER_BINS = 500;
+/** Slots per column in the histograms array: under, bins, over, missing. */
+const STRIDE = MAX_FILTER_BINS + 3;
+
 export class ExplorerFilter {
   /** Events. */
   readonly size: number;
@@ -35,6 +44,8 @@ export class ExplorerFilter {
     this.dimensions = columns.length;
     this._columns = columns;
     this._fails = new Uint32Array(this.size);
+    this._slots = new Uint16Array(this.size * columns.length);
+    this._all = new Int32Array(STRIDE * columns.length);
     for (const c of columns) {
       if (c.codes.length !== this.size) {
         throw new OpenDataError('E_USAGE', 'explore: columns of different lengths');
@@ -47,7 +58,6 @@ export class ExplorerFilter {
     this._selected = this.size;
     columns.forEach((c, d) => {
       this._bins.push(0);
-      this._binOf.push(new Uint16Array(0));
       this._counts.push(new Int32Array(0));
       this._totals.push(new Int32Array(0));
       this.setBins(d, bins[d]);
@@ -91,7 +101,7 @@ export class ExplorerFilter {
   /** Rebins column d (the bins must divide its levels: see binChoices); O(events). */
   setBins(d: number, bins: number): void {
     const { codes, levels } = this._columns[d];
-    if (!Number.isInteger(bins) || bins < 1 || levels % bins !== 0) {
+    if (!Number.isInteger(bins) || bins < 1 || bins > MAX_FILTER_BINS || levels % bins !== 0) {
       throw new OpenDataError(
         'E_USAGE',
         `explore: ${bins} bins do not divide the column's ${levels} levels`
@@ -103,19 +113,21 @@ export class ExplorerFilter {
     for (let c = 1; c <= levels; c++) slot[c] = 1 + Math.floor((c - 1) / perBin);
     slot[overflowCode(levels)] = bins + 1;
     slot[CODE_MISSING] = bins + 2;
-    const binOf = new Uint16Array(this.size);
-    const counts = new Int32Array(bins + 3);
+    const offset = d * STRIDE;
+    const counts = this._all.subarray(offset, offset + bins + 3);
+    counts.fill(0);
     const totals = new Int32Array(bins + 3);
     const fails = this._fails;
+    const slots = this._slots;
+    const dims = this.dimensions;
     const others = ~(1 << d);
     for (let i = 0; i < this.size; i++) {
       const b = slot[codes[i]];
-      binOf[i] = b;
+      slots[i * dims + d] = offset + b;
       totals[b]++;
       if ((fails[i] & others) === 0) counts[b]++;
     }
     this._bins[d] = bins;
-    this._binOf[d] = binOf;
     this._counts[d] = counts;
     this._totals[d] = totals;
   }
@@ -148,8 +160,8 @@ export class ExplorerFilter {
     const starts = this._starts[d];
     const fails = this._fails;
     const bit = 1 << d;
-    const binOf = this._binOf;
-    const counts = this._counts;
+    const slots = this._slots;
+    const all = this._all;
     const dims = this.dimensions;
     let selected = this._selected;
     for (let k = starts[a], end = starts[b]; k < end; k++) {
@@ -161,12 +173,12 @@ export class ExplorerFilter {
       const delta = (after & bit) !== 0 ? -1 : 1;
       if (others === 0) {
         // passes every other cut: in every other histogram, and in the selection, or not
-        for (let e = 0; e < dims; e++) if (e !== d) counts[e][binOf[e][i]] += delta;
+        const base = i * dims;
+        for (let e = 0; e < dims; e++) if (e !== d) all[slots[base + e]] += delta;
         selected += delta;
       } else if ((others & (others - 1)) === 0) {
         // fails exactly one other cut: only that column's histogram (which ignores its own) sees it
-        const e = 31 - Math.clz32(others);
-        counts[e][binOf[e][i]] += delta;
+        all[slots[i * dims + 31 - Math.clz32(others)]] += delta;
       }
     }
     this._selected = selected;
@@ -178,7 +190,10 @@ export class ExplorerFilter {
   private readonly _starts: Uint32Array[] = [];
   private readonly _cuts: [number, number][] = [];
   private readonly _bins: number[] = [];
-  private readonly _binOf: Uint16Array[] = [];
+  /** Per event and column (event-major), the index of its bin in _all. */
+  private readonly _slots: Uint16Array;
+  /** Every column's histogram, column e's at e × STRIDE; _counts holds views of it. */
+  private readonly _all: Int32Array;
   private readonly _counts: Int32Array[] = [];
   private readonly _totals: Int32Array[] = [];
   private _selected: number;
