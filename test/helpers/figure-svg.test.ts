@@ -304,6 +304,55 @@ describe('figureSvg', () => {
     expect(texts).toContain('bold & more');
   });
 
+  test('odd figures still give a well-formed picture with finite coordinates', () => {
+    const figures: object[] = [
+      { data: [] },
+      { data: [{ type: 'bar', x: [1], y: [0] }] },
+      histogramFigure({ edges: [0, 1, 2], counts: [0, 0] }),
+      { data: [{ type: 'bar', x: [1, 2], y: [0, 0] }], layout: { yaxis: { type: 'log' } } },
+      { data: [{ type: 'scatter', x: [1, NaN, 3, null], y: [1, 2, NaN, 4] }] },
+      { data: [{ type: 'surface', z: [[1]] }], layout: { title: '3-D' } },
+      histogramFigure({ edges: [-5, -1, 0, 3], counts: [-2, 5, 1e9] }),
+      histogramFigure({ edges: [1e-12, 2e-12, 3e-12], counts: [1e-9, 3e-9] }),
+      histogram2DFigure({
+        xedges: [0, 1, 3, 10],
+        yedges: [0, 2, 3],
+        counts: [
+          [1, 2],
+          [3, 0],
+          [0, 7]
+        ]
+      }),
+      {
+        data: [
+          {
+            type: 'heatmap',
+            z: [
+              [1, null],
+              [NaN, 2]
+            ]
+          }
+        ]
+      },
+      { data: [{ type: 'bar', x: [1], y: [1], marker: { color: 'red" onload="alert(1)' } }] },
+      {
+        data: [{ type: 'scatter', mode: 'markers', x: [1, 10, 100], y: [1, 2, 3] }],
+        layout: { xaxis: { type: 'log' }, width: 300, height: 200 }
+      }
+    ];
+    for (const figure of figures) {
+      const svg = figureSvg(figure as { data: object[] });
+      parse(svg);
+      expect(svg).not.toMatch(/NaN|Infinity|undefined|onload/);
+    }
+    // The figure's own size unless one is asked for.
+    const last = figures[figures.length - 1] as { data: object[] };
+    expect(figureSvg(last)).toMatch(/^<svg [^>]*width="300" height="200"/);
+    expect(figureSvg(last, { width: 500, height: 300 })).toMatch(
+      /^<svg [^>]*width="500" height="300"/
+    );
+  });
+
   test('deterministic and small: sizes stay within budget', () => {
     const h = new Hist1D(100, 60, 120).fill(mass);
     const figure = histogramFigure(h, { title: 'Dimuon mass', xTitle: 'M [GeV]' });

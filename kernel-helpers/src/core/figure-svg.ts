@@ -396,10 +396,13 @@ function isUniform(edges: number[]): boolean {
  * a 100-bin histogram is about 3 KB.
  */
 export function figureSvg(figure: PlotlyFigureLike, options: FigureSvgOptions = {}): string {
-  const width = Math.max(200, Math.round(options.width ?? 640));
-  const height = Math.max(150, Math.round(options.height ?? 400));
-  const theme = THEMES[options.theme ?? 'light'];
   const layout = obj(figure.layout);
+  // The size asked for, else the figure's own (layout.width/height), else 640 × 400.
+  const size = (asked: number | undefined, own: unknown, fallback: number, least: number) =>
+    Math.min(4000, Math.max(least, Math.round(asked ?? (Number(own) || fallback))));
+  const width = size(options.width, layout.width, 640, 200);
+  const height = size(options.height, layout.height, 400, 150);
+  const theme = THEMES[options.theme ?? 'light'];
   const traces = (Array.isArray(figure.data) ? figure.data : []).map(obj);
   const title = titleText(layout.title);
 
