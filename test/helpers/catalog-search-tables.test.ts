@@ -38,6 +38,11 @@ function expectSameTables(a: SearchTables, b: SearchTables): void {
       if (!bytesOf(a[field][key]).equals(bytesOf(b[field][key]))) differing.push(`${field}.${key}`);
     }
   }
+  expect(a.facets.map(f => f.keys)).toEqual(b.facets.map(f => f.keys));
+  a.facets.forEach((f, g) => {
+    if (!bytesOf(f.offsets).equals(bytesOf(b.facets[g].offsets))) differing.push(`facet ${g}`);
+    if (!bytesOf(f.values).equals(bytesOf(b.facets[g].values))) differing.push(`facet ${g}`);
+  });
   expect(differing).toEqual([]);
 }
 

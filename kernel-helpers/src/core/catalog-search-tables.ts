@@ -5,8 +5,9 @@
 //
 // Layout: "ODLSRCH1", a varint length + JSON header, then varint sections: the terms ('\n'-joined
 // UTF-8, sorted), each term's posting count, the postings' records (ascending per term, as
-// deltas), their field masks (one byte each), and the title and file-name words of each record
-// (count per record, then word id × 2 + starts-a-name).
+// deltas), their field masks (one byte each), the title and file-name words of each record
+// (count per record, then word id × 2 + starts-a-name), and each facet's key ids per record
+// (count per record, then the ids; the keys are in the header).
 import { OpenDataError } from './errors';
 
 /** Word ids of one text field per record, with name starts (CSR: tokens[start[i]…start[i+1]]). */
@@ -27,6 +28,15 @@ export interface SearchTables {
   postMask: Uint8Array;
   titleNames: Names;
   fileNames: Names;
+  /** Each facet's values per record, in FACET_NAMES order (catalog-search.ts). */
+  facets: FacetValues[];
+}
+
+/** One facet's values per record: ids into `keys` (CSR: values[offsets[i]…offsets[i+1]]). */
+export interface FacetValues {
+  keys: string[];
+  offsets: Uint32Array;
+  values: Uint32Array;
 }
 
 interface Header {
@@ -38,13 +48,16 @@ interface Header {
   postings: number;
   titleWords: number;
   fileWords: number;
+  /** Per facet: its keys, and how many values its records have in all. */
+  facetKeys: string[][];
+  facetValues: number[];
 }
 
 const MAGIC = 'ODLSRCH1';
 
 /** The tables as bytes, labelled with `key` (what `decodeSearchTables` hands back to check staleness). */
 export function encodeSearchTables(tables: SearchTables, key: string): Uint8Array {
-  const { terms, postStart, postDocs, postMask, titleNames, fileNames } = tables;
+  const { terms, postStart, postDocs, postMask, titleNames, fileNames, facets } = tables;
   const records = titleNames.start.length - 1;
   const header: Header = {
     version: 1,
@@ -53,7 +66,9 @@ export function encodeSearchTables(tables: SearchTables, key: string): Uint8Arra
     terms: terms.length,
     postings: postDocs.length,
     titleWords: titleNames.tokens.length,
-    fileWords: fileNames.tokens.length
+    fileWords: fileNames.tokens.length,
+    facetKeys: facets.map(f => f.keys),
+    facetValues: facets.map(f => f.values.length)
   };
   const text = new TextEncoder();
   const headerBytes = text.encode(JSON.stringify(header));
@@ -62,9 +77,10 @@ export function encodeSearchTables(tables: SearchTables, key: string): Uint8Arra
     64 +
       headerBytes.length +
       termBytes.length +
-      5 * (terms.length + 2 * records) +
+      5 * (terms.length + (2 + facets.length) * records) +
       6 * postDocs.length +
-      4 * (titleNames.tokens.length + fileNames.tokens.length)
+      4 * (titleNames.tokens.length + fileNames.tokens.length) +
+      facets.reduce((sum, f) => sum + 4 * f.values.length, 0)
   );
   out.bytes(text.encode(MAGIC));
   out.varint(headerBytes.length);
@@ -85,6 +101,10 @@ export function encodeSearchTables(tables: SearchTables, key: string): Uint8Arra
     for (let k = 0; k < names.tokens.length; k++) {
       out.varint(names.tokens[k] * 2 + names.starts[k]);
     }
+  }
+  for (const f of facets) {
+    for (let i = 0; i < records; i++) out.varint(f.offsets[i + 1] - f.offsets[i]);
+    for (let k = 0; k < f.values.length; k++) out.varint(f.values[k]);
   }
   return out.done();
 }
@@ -136,11 +156,22 @@ export function decodeSearchTables(
   };
   const titleNames = names(header.titleWords);
   const fileNames = names(header.fileWords);
+  if (!Array.isArray(header.facetKeys) || !Array.isArray(header.facetValues)) {
+    throw bad('no facets');
+  }
+  const facets = header.facetKeys.map((keys, g): FacetValues => {
+    const offsets = r.offsets(records, header.facetValues[g], 'facet value count');
+    const values = r.varints(header.facetValues[g]);
+    for (let k = 0; k < values.length; k++) {
+      if (values[k] >= keys.length) throw bad('facet key out of range');
+    }
+    return { keys: keys.map(String), offsets, values };
+  });
   if (!r.atEnd()) throw bad('trailing bytes');
   return {
     key: String(header.key),
     records,
-    tables: { terms, postStart, postDocs, postMask, titleNames, fileNames }
+    tables: { terms, postStart, postDocs, postMask, titleNames, fileNames, facets }
   };
 }
 
