@@ -5,6 +5,7 @@
 import {
   Hist1D,
   PLOTLY_MIME,
+  defaultDatasetProgress,
   defaultProgress,
   denoJupyter,
   histogramFigure,
@@ -130,4 +131,16 @@ test('in Deno: download progress is one display updated in place', () => {
   expect(sent[0][1].transient.display_id).toBe(sent[1][1].transient.display_id);
   // The summary line as ProgressSummary draws it: all bytes of one file, 100 %.
   expect(sent[1][1].data['text/plain']).toMatch(/^1\/1 files .* \[=+\] 100%$/);
+});
+
+test("in Deno: a dataset run's progress is one display updated in place", () => {
+  const sent = fakeDeno();
+  const listener = defaultDatasetProgress();
+  expect(listener).not.toBeNull();
+  const base = { files: 2, filesFailed: 0, bytesTotal: 2000, seconds: 1 };
+  listener!({ ...base, filesDone: 1, entries: 500, bytesDone: 1000, finished: false });
+  listener!({ ...base, filesDone: 2, entries: 1000, bytesDone: 2000, finished: true });
+  expect(sent.map(([type]) => type)).toEqual(['display_data', 'update_display_data']);
+  expect(sent[0][1].transient.display_id).toBe(sent[1][1].transient.display_id);
+  expect(sent[1][1].data['text/plain']).toMatch(/^2\/2 files /);
 });

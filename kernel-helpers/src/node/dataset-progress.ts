@@ -1,9 +1,10 @@
 // Progress of a dataset run, one line redrawn in place: files done, events, MB/s, ETA — on a
-// terminal on stderr, in a tslab notebook as one display that updates (as download progress does).
+// terminal on stderr, in a notebook (tslab or Deno) as one display that updates (as download
+// progress does).
 import { formatBytes, formatCompact } from '../core/format';
 import { fileName } from '../core/record-files';
 import type { DatasetProgress } from './dataset-run';
-import { kernelTslab } from './display';
+import { kernelTextDisplay } from './display';
 
 export type DatasetProgressListener = (p: DatasetProgress) => void;
 
@@ -65,10 +66,10 @@ export function notebookDatasetProgress(display: {
   return throttled(line => display.text(line), 250);
 }
 
-/** A notebook display in a tslab kernel, a line on a terminal's stderr, else none. */
+/** A notebook display in a kernel (tslab or Deno), a line on a terminal's stderr, else none. */
 export function defaultDatasetProgress(): DatasetProgressListener | null {
-  const tslab = kernelTslab();
-  if (tslab?.newDisplay) return notebookDatasetProgress(tslab.newDisplay());
+  const display = kernelTextDisplay();
+  if (display) return notebookDatasetProgress(display);
   if (process.stderr.isTTY) return terminalDatasetProgress(process.stderr);
   return null;
 }

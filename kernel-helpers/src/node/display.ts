@@ -147,6 +147,18 @@ export function kernelBundleDisplay(
   };
 }
 
+/**
+ * One text output in the running kernel (tslab or Deno) that later calls replace in place, as
+ * progress lines need; null outside a kernel.
+ */
+export function kernelTextDisplay(
+  cache: Record<string, { exports?: unknown } | undefined> = require.cache
+): { text(line: string): void } | null {
+  if (!runningKernel(cache)) return null;
+  const display = kernelBundleDisplay({ updatable: true }, cache);
+  return { text: line => display.bundle({ 'text/plain': line }) };
+}
+
 /** The running kernel's display hook, looked up at each call (tslab sets it per cell). */
 function tslabWriter(
   cache: Record<string, { exports?: unknown } | undefined>

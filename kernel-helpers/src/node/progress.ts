@@ -1,6 +1,6 @@
 // Download progress: one summary line for all files of a batch, redrawn in place — on a terminal
 // as a bar on stderr, in a notebook (tslab or Deno) as one display output that updates.
-import { kernelBundleDisplay, runningKernel } from './display';
+import { kernelTextDisplay } from './display';
 import { formatBytes } from '../core/format';
 
 /** What a download reports, per file, as bytes arrive and when it ends. */
@@ -87,10 +87,8 @@ export function notebookProgress(display: { text(s: string): void }): ProgressLi
 
 /** The display that fits where we run: a kernel (tslab, Deno), a terminal, or none (pipes, CI). */
 export function defaultProgress(): ProgressListener | undefined {
-  if (runningKernel()) {
-    const display = kernelBundleDisplay({ updatable: true });
-    return notebookProgress({ text: line => display.bundle({ 'text/plain': line }) });
-  }
+  const display = kernelTextDisplay();
+  if (display) return notebookProgress(display);
   if (process.stderr.isTTY) return terminalProgress(process.stderr);
   return undefined;
 }
