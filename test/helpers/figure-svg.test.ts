@@ -95,6 +95,11 @@ function bars(doc: Document): number[][] {
   ]);
 }
 
+/** A pull as the summary writes it: 4 significant digits, a real minus sign. */
+function fmtPull(v: number): string {
+  return String(Number(v.toPrecision(4))).replace('-', '\u2212');
+}
+
 // Coordinates are written to 0.1 px: a value read back is within ~0.15 px of the truth.
 const PX = 0.15;
 
@@ -233,6 +238,15 @@ describe('figureSvg', () => {
         y.perPixel * 2 * PX
       );
     });
+    // The text says what each trace is: the points with their range, the pulls, χ²/ndf.
+    const text = histogramSummary(comparisonFigure(c)).split('\n');
+    const table7 = `${values.length} points, y from`;
+    expect(text.find(l => l.startsWith(`${c.table}: `))).toContain(table7);
+    const pulls = c.pulls.filter(Number.isFinite);
+    expect(text).toContain(
+      `pull: ${pulls.length} values from ${fmtPull(Math.min(...pulls))} to ${fmtPull(Math.max(...pulls))}`
+    );
+    expect(text[text.length - 1]).toMatch(new RegExp(`^χ²/ndf = [\\d,.]+/${c.ndf}, p = `));
     // Black points take the theme's ink: white on the dark background.
     expect(doc.querySelector('path.markers')!.getAttribute('stroke')).toBe('#ffffff');
     expect(doc.querySelector('rect')!.getAttribute('fill')).toBe('#111111');
@@ -397,7 +411,9 @@ describe('histogramSummary', () => {
     expect(histogramSummary(figure)).toBe(`Dimuon mass\n${histogramSummary(h)}`);
     expect(histogramSummary(figure)).toContain(`underflow ${below}, overflow ${above}`);
     const overlay = histogramsFigure([{ hist: h, name: 'all' }]);
-    expect(histogramSummary(overlay)).toBe(`all: ${histogramSummary(h)}`);
+    expect(histogramSummary(overlay)).toBe(
+      histogramSummary(h).replace(/^histogram: /, 'all: histogram, ')
+    );
   });
 
   test('a Hist2D and a figure of one: binning, entries, out of range', () => {
@@ -410,10 +426,7 @@ describe('histogramSummary', () => {
     );
     expect(text).toContain(`entries ${eta1.length.toLocaleString('en-US')}`);
     expect(text).toContain(`outside the range ${(eta1.length - inside).toLocaleString('en-US')}`);
-    expect(histogramSummary(histogram2DFigure(h, { title: 'η₁ vs η₂' }))).toMatch(
-      new RegExp(
-        `^η₁ vs η₂\\n2-D histogram: 10 × 10 bins, .*${inside.toLocaleString('en-US')} in range`
-      )
-    );
+    // The figure keeps the histogram's entries, flows and moments: the same summary.
+    expect(histogramSummary(histogram2DFigure(h, { title: 'η₁ vs η₂' }))).toBe(`η₁ vs η₂\n${text}`);
   });
 });

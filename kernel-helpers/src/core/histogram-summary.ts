@@ -64,7 +64,9 @@ function summary1D(edges: ArrayLike<number>, counts: ArrayLike<number>, stats: S
   const binned = binnedMoments(edges, counts);
   const fromBins = stats.mean === undefined;
   const parts = [
-    `entries ${fmt(stats.entries ?? binned.sum)}`,
+    // Without a count of entries (histogram JSON with bins only, normalised bars) the contents'
+    // sum is what there is, and says so.
+    stats.entries === undefined ? `sum ${fmt(binned.sum)}` : `entries ${fmt(stats.entries)}`,
     `mean ${fmt(stats.mean ?? binned.mean)}`,
     `std ${fmt(stats.std ?? binned.std)}${fromBins ? ' (from bin centres)' : ''}`
   ];
@@ -126,7 +128,7 @@ function summary2D(h: Hist2D | Histogram2DLike): string[] {
       ? v.underflow + v.overflow
       : undefined);
   const parts = [
-    `entries ${fmt(num(v.entries) ?? bx.sum)}`,
+    num(v.entries) === undefined ? `sum ${fmt(bx.sum)}` : `entries ${fmt(num(v.entries))}`,
     `mean x ${fmt(own ? (v.meanX as number) : bx.mean)}`,
     `mean y ${fmt(own ? (v.meanY as number) : by.mean)}`,
     `std x ${fmt(own ? (v.stdX as number) : bx.std)}`,
@@ -150,15 +152,27 @@ function numbers(value: unknown): number[] {
 
 /** A trace of a figure as text: a histogram when its shape says so, else its points. */
 function traceLines(trace: Obj): string[] {
-  const name = typeof trace.name === 'string' ? `${trace.name}: ` : '';
+  const name = typeof trace.name === 'string' ? trace.name : '';
+  const named = (lines: string[]) =>
+    name
+      ? [lines[0].replace(/^(2-D )?histogram: /, `${name}: $1histogram, `), ...lines.slice(1)]
+      : lines;
   const meta = (typeof trace.meta === 'object' && trace.meta !== null ? trace.meta : {}) as Obj;
   const x = numbers(trace.x);
   const y = numbers(trace.y);
+  const label = name ? `${name}: ` : '';
+  const panel = typeof trace.yaxis === 'string' && trace.yaxis !== 'y';
+  if (panel) {
+    // A panel below the main plot (comparisonFigure's pulls or ratios): values, not contents.
+    const finite = y.filter(Number.isFinite);
+    return [
+      `${label}${finite.length} values from ${fmt(Math.min(...finite))} to ${fmt(Math.max(...finite))}`
+    ];
+  }
   if (trace.type === 'bar' && Array.isArray(trace.width) && x.length === y.length) {
     const w = numbers(trace.width);
     const edges = [x[0] - w[0] / 2, ...x.map((v, i) => v + w[i] / 2)];
-    const [first, ...rest] = summary1D(edges, y, stats1D(meta));
-    return [name + first, ...rest];
+    return named(summary1D(edges, y, stats1D(meta)));
   }
   const shape = (trace.line as Obj | undefined)?.shape;
   const bins = (x.length - 2) / 2;
@@ -173,18 +187,36 @@ function traceLines(trace: Obj): string[] {
     // histogramsFigure's outline: (e0, 0), then per bin (e_k, c_k) and (centre, c_k), (e_n, 0).
     const edges = [...Array.from({ length: bins }, (_, k) => x[1 + 2 * k]), x[x.length - 1]];
     const counts = Array.from({ length: bins }, (_, k) => y[1 + 2 * k]);
-    const [first, ...rest] = summary1D(edges, counts, stats1D(meta));
-    return [name + first, ...rest];
+    return named(summary1D(edges, counts, stats1D(meta)));
   }
   if (trace.type === 'heatmap' && Array.isArray(trace.z)) {
     const z = (trace.z as unknown[]).map(numbers);
     const counts = Array.from({ length: z[0]?.length ?? 0 }, (_, ix) => z.map(row => row[ix]));
-    const [first, ...rest] = summary2D({ xedges: x, yedges: y, counts });
-    return [name + first, ...rest];
+    return named(summary2D({ xedges: x, yedges: y, counts, ...meta } as Histogram2DLike));
   }
-  return [
-    `${name}${String(trace.type ?? 'scatter')} trace, ${Math.max(x.length, y.length)} points`
-  ];
+  const finite = y.filter(Number.isFinite);
+  const range = finite.length
+    ? `, y from ${fmt(Math.min(...finite))} to ${fmt(Math.max(...finite))}`
+    : '';
+  const errors =
+    typeof trace.error_y === 'object' && trace.error_y !== null ? ' with error bars' : '';
+  return [`${label}${Math.max(x.length, y.length)} points${range}${errors}`];
+}
+
+/** Text notes on the figure (comparisonFigure's χ²/ndf and p-value), Plotly's markup dropped. */
+function notes(layout: Obj): string[] {
+  const annotations = Array.isArray(layout.annotations) ? layout.annotations : [];
+  return annotations
+    .map(a => (typeof a === 'object' && a !== null ? (a as Obj).text : undefined))
+    .filter((t): t is string => typeof t === 'string' && t.trim() !== '')
+    .map(t =>
+      t
+        .replace(/<br\s*\/?>/gi, ' ')
+        .replace(/<[^<>]*>/g, '')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&')
+    );
 }
 
 /**
@@ -198,7 +230,7 @@ export function histogramSummary(
     const layout = (what.layout ?? {}) as Obj;
     const heading = title(layout.title);
     const lines = what.data.flatMap(t => traceLines(t as Obj));
-    return [heading, ...lines].filter(Boolean).join('\n');
+    return [heading, ...lines, ...notes(layout)].filter(Boolean).join('\n');
   }
   const v = what as unknown as Obj;
   const heading = typeof v.title === 'string' && v.title ? [v.title] : [];

@@ -125,6 +125,39 @@ export interface PlotlyHeatmapTrace {
   /** Per cell, laid out as z, its hover label ("x 0.5–1, y 2–2.5: 17"): see binLabels2D. */
   customdata: string[][];
   hovertemplate: string;
+  meta?: Histogram2DMeta;
+}
+
+/** A 2-D histogram's numbers beyond its cells, kept in its trace for text summaries. */
+export interface Histogram2DMeta {
+  entries?: number;
+  outOfRange?: number;
+  meanX?: number;
+  meanY?: number;
+  stdX?: number;
+  stdY?: number;
+}
+
+/** Entries, what fell outside and the moments a 2-D histogram has (Hist2D, its JSON, a TH2). */
+function histogram2DMeta(h: object): Histogram2DMeta | undefined {
+  const v = h as Record<string, unknown>;
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+  const stored =
+    num(v.underflow) !== undefined && num(v.overflow) !== undefined
+      ? (v.underflow as number) + (v.overflow as number)
+      : undefined;
+  const meta: Histogram2DMeta = {
+    entries: num(v.entries),
+    outOfRange: num(v.outOfRange) ?? num(v.out_of_range) ?? stored,
+    meanX: num(v.meanX),
+    meanY: num(v.meanY),
+    stdX: num(v.stdX),
+    stdY: num(v.stdY)
+  };
+  for (const key of Object.keys(meta) as (keyof Histogram2DMeta)[]) {
+    if (meta[key] === undefined) delete meta[key];
+  }
+  return Object.keys(meta).length > 0 ? meta : undefined;
 }
 
 /** A Plotly figure of a 2-D histogram. */
@@ -226,6 +259,8 @@ export function histogram2DFigure(
     hovertemplate: hoverTemplate(options.name)
   };
   if (options.name !== undefined) trace.name = options.name;
+  const meta = histogram2DMeta(h);
+  if (meta) trace.meta = meta;
   const layout: PlotlyLayout = {
     showlegend: false,
     xaxis: options.xTitle !== undefined ? { title: { text: options.xTitle } } : {},
