@@ -134,6 +134,15 @@ export function decodeBlock(src: usize, srcLen: i32, dst: usize, dstLen: i32): i
         from += 16;
       } while (d < end);
       d = end;
+    } else if (offset >= 8) {
+      // 8 bytes a step: each reads bytes written at least 8 before
+      const end = d + match;
+      do {
+        store<u64>(d, load<u64>(from));
+        d += 8;
+        from += 8;
+      } while (d < end);
+      d = end;
     } else {
       // overlapping: the last `offset` bytes repeat, so the output is periodic with any multiple
       // of `offset`; byte by byte up to the first multiple ≥ 16, then 16 bytes a step from there

@@ -283,16 +283,17 @@ function jaggedBuilder(
    */
   const addStored = (
     basket: Basket,
-    stored: { view: DataView; keylen: number },
+    stored: { keylen: number; words(): Int32Array },
     from: number,
     to: number,
     where: string
   ): boolean => {
-    const { view, keylen } = stored;
+    const { keylen } = stored;
     const n = basket.entries;
     const border = basket.data.length;
+    const words = stored.words();
     // the byte offset where entry i starts (border for i = n)
-    const start = (i: number) => (i === n ? border : view.getInt32(4 * i) - keylen);
+    const start = (i: number) => (i === n ? border : words[i] - keylen);
     if (shift < 0 || n === 0 || start(0) !== 0) return false;
     const base = start(from);
     const end = start(to);
@@ -311,7 +312,7 @@ function jaggedBuilder(
     let minStep = 0;
     let all = 0;
     for (let i = from + 1; i <= last; i++) {
-      const b = view.getInt32(4 * i) - keylen;
+      const b = words[i] - keylen;
       minStep = Math.min(minStep, b - prev);
       all |= b;
       out[++r] = first + (b >> shift);
