@@ -35,5 +35,9 @@ def test_a_good_notebook_passes_and_keeps_its_outputs(tmp_path):
     result = run("--out", tmp_path, FIXTURES / "passing.ipynb")
     assert result.returncode == 0, result.stdout + result.stderr
     executed = nbformat.read(tmp_path / "passing.ipynb", as_version=4)
-    # tslab prints the value of a cell's last expression on stdout.
-    assert executed.cells[0].outputs == [{"output_type": "stream", "name": "stdout", "text": "6\n"}]
+    # A cell's last expression is its execute_result, as in ipykernel (the patched tslab; it
+    # printed the value on stdout).
+    [output] = executed.cells[0].outputs
+    assert output["output_type"] == "execute_result", output
+    assert output["data"] == {"text/plain": "6"}
+    assert output["execution_count"] == 1
