@@ -1,5 +1,6 @@
-"""Plots that render without the extension: a tslab notebook's show() outputs, saved and converted
-with `jupyter nbconvert --to html`, show a picture for every plot, and each output stays small.
+"""Plots that render without the extension: a tslab notebook's show() and od.explore outputs, saved
+and converted with `jupyter nbconvert --to html`, show a picture for every plot, and each output
+stays small.
 
 Each show() must leave one display_data output carrying the Plotly figure, its SVG picture and a
 text summary; the HTML must hold that SVG (nbconvert writes it as an <img> data URI) for each
@@ -29,12 +30,15 @@ from run_notebooks import CellFailure, run_notebook  # noqa: E402
 PLOTLY = "application/vnd.plotly.v1+json"
 SVG = "image/svg+xml"
 TEXT = "text/plain"
+EXPLORER = "application/vnd.opendata-lab.explorer+json"
 
 # Saved size of each plot's whole output (figure JSON + SVG + text) and of its SVG alone, bytes.
 BUDGETS = {
     "mass": {"output": 24_000, "svg": 4_000},
     "heatmap": {"output": 48_000, "svg": 6_000},
     "overlay": {"output": 20_000, "svg": 5_000},
+    # od.explore's output carries the events themselves (2 bytes per value, base64): 3 columns.
+    "explorer": {"output": 60_000, "svg": 12_000},
 }
 
 CELLS = {
@@ -52,6 +56,7 @@ od.show(od.histogramsFigure([
   { hist: new od.Hist1D(60, 60, 120).fill(opposite), name: "opposite charges" },
   { hist: new od.Hist1D(60, 60, 120).fill(same), name: "same charge" },
 ], { title: "Dimuon mass", xTitle: "M [GeV]" }));""",
+    "explorer": """od.explore(events, ["M", "pt1", "eta1"], { tableName: "events" });""",
 }
 
 
@@ -94,11 +99,12 @@ def zmumu() -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / "events" / "Zmumu.csv")
 
 
-def test_each_show_is_one_output_with_figure_picture_and_text(converted):
+def test_each_plot_is_one_output_with_its_data_picture_and_text(converted):
     executed, _ = converted
     for key in BUDGETS:
         output = plot_output(executed, key)
-        assert set(output.data) == {PLOTLY, SVG, TEXT}, key
+        interactive = EXPLORER if key == "explorer" else PLOTLY
+        assert set(output.data) == {interactive, SVG, TEXT}, key
         ElementTree.fromstring(output.data[SVG])  # well-formed XML
 
 
