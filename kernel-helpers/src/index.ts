@@ -13,6 +13,7 @@ export * from './node/hepdata-write';
 export * from './node/columns';
 export * from './node/display';
 export * from './node/show';
+export * from './node/explore';
 export * from './node/catalog';
 export * from './node/http';
 export * from './node/file-checksum';
