@@ -617,7 +617,7 @@ function barSvg(trace: Obj, xa: Axis, ya: Axis, tint: string, bargap: number): s
   const x = numbers(trace.x);
   const y = numbers(trace.y);
   const w = barWidths(trace, x, bargap);
-  const base = px(ya, ya.log ? 0 : 0);
+  const base = px(ya, 0); // a log axis puts 0 at its bottom
   let d = '';
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     if (!Number.isFinite(x[i]) || !Number.isFinite(y[i]) || y[i] === 0) continue;
