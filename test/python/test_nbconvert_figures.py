@@ -113,7 +113,10 @@ def test_the_text_summaries_match_pandas(converted):
     m = zmumu()["M"].to_numpy()
     text = plot_output(executed, "mass").data[TEXT]
     inside = m[(m >= 60) & (m < 120)]
-    number = lambda label: float(re.search(rf"{label} ([\d,.−]+)", text).group(1).replace(",", "").replace("−", "-"))
+
+    def number(label: str) -> float:
+        return float(re.search(rf"{label} ([\d,.−]+)", text).group(1).replace(",", "").replace("−", "-"))
+
     assert number("entries") == len(m)
     assert number("underflow") == np.sum(m < 60)
     assert number("overflow") == np.sum(m >= 120)
@@ -123,7 +126,7 @@ def test_the_text_summaries_match_pandas(converted):
     df = zmumu()
     counts, _, _ = np.histogram2d(df["eta1"], df["eta2"], bins=24, range=[[-2.4, 2.4], [-2.4, 2.4]])
     heat = plot_output(executed, "heatmap").data[TEXT]
-    assert f"24 × 24 bins" in heat
+    assert "24 × 24 bins" in heat
     assert f"{int(counts.sum()):,} in range" in heat
 
 
