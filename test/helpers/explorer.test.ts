@@ -309,6 +309,24 @@ test('100,000 events × 6 columns stay within 2 MB; larger tables send a sample 
   expect(q.notice).toMatch(/sample of 120,000 of 300,000 events/);
   expect(String(large['text/plain'])).toContain('sample of 120,000 of 300,000');
   expect(String(large['text/plain'])).toMatch(/^Event explorer: 300000 events/);
+
+  // A reference takes what the data leave, and at least a quarter of the budget.
+  const withRef = (n: number, m: number) =>
+    exploreBundle(make(n), columns, { reference: { table: make(m) } })[
+      EXPLORER_MIME
+    ] as ExplorerPayload;
+  const fits = withRef(100_000, 20_000);
+  expect([fits.shown, fits.referenceTable!.shown, fits.notice]).toEqual([
+    100_000,
+    20_000,
+    undefined
+  ]);
+  const both = withRef(200_000, 200_000);
+  expect([both.shown, both.referenceTable!.shown]).toEqual([90_000, 30_000]);
+  expect(both.notice).toMatch(
+    /sample of 90,000 of 200,000 events.*reference is a sample of 30,000 of 200,000/
+  );
+  expect(size({ x: both })).toBeLessThanOrEqual(2_000_000);
 });
 
 test('references: a table cut alike, a Hist1D or a HEPData table over one column', () => {

@@ -125,10 +125,13 @@ export function exploreBundle(
   const refValues = refTable ? columns.map(name => eventColumn(refTable.table, name)) : null;
   const refEvents = refValues ? refValues[0].length : 0;
 
-  // The budget of values: the reference gets at most a quarter when there is one.
+  // The budget of values: the data first; a reference gets what is left, at least a quarter.
   const budget = options.maxValues ?? DEFAULT_MAX_VALUES;
   const perEvent = columns.length;
-  const refShown = refValues ? Math.min(refEvents, Math.floor(budget / 4 / perEvent)) : 0;
+  const left = Math.floor(budget / perEvent) - events;
+  const refShown = refValues
+    ? Math.min(refEvents, Math.max(left, Math.floor(budget / 4 / perEvent)))
+    : 0;
   const shown = Math.min(events, Math.floor((budget - refShown * perEvent) / perEvent));
   const pick = shown < events ? evenlySpaced(events, shown) : undefined;
   const refPick = refShown < refEvents ? evenlySpaced(refEvents, refShown) : undefined;
