@@ -28,9 +28,8 @@ from nbclient.util import ensure_async
 
 # Deno's kernel (2.9) may publish a cell's last outputs just after the cell's idle status: its
 # server sends stdout from another task and waits only 5 ms for it, and sends displays from the
-# cell's own pending operation. A front end that stops listening at idle (nbclient, JupyterLab)
-# then misses them, so for Deno the runner keeps the cell's messages until the kernel has been
-# quiet this long after idle.
+# cell's own pending operation. nbclient stops listening at idle and would miss them, so for Deno
+# the runner keeps the cell's messages until the kernel has been quiet this long after idle.
 LATE_OUTPUT_SECONDS = {"deno": 0.15}
 
 

@@ -104,7 +104,7 @@ test('od.show() in a Deno cell renders the histogram as a Plotly figure', async 
   tmpPath
 }) => {
   // The plot is not in the first cell: Deno's kernel is most likely to publish a fresh kernel's
-  // first display after the cell's idle status, which JupyterLab no longer listens for.
+  // first display after the cell's idle status (docs/architecture.md, Kernels).
   const cells = [
     'import * as od from "@opendata-lab/kernel-helpers";\n' +
       'const table = od.readCSV(od.dataPath("events", "Zmumu.csv"));',
