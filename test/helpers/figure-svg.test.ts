@@ -256,7 +256,7 @@ describe('figureSvg', () => {
     const [eta1, eta2] = columns(ZMUMU, 'eta1', 'eta2');
     const h = new Hist2D(new Axis(24, -2.4, 2.4), new Axis(24, -2.4, 2.4)).fill(eta1, eta2);
     const doc = parse(figureSvg(histogram2DFigure(h)));
-    const href = doc.querySelector('image')!.getAttribute('href')!;
+    const href = doc.querySelector('image')!.getAttribute('xlink:href')!;
     const png = Buffer.from(href.replace(/^data:image\/png;base64,/, ''), 'base64');
     // Read back with zlib (not the writer's code): chunks, IHDR, palette indices per row.
     let at = 8;

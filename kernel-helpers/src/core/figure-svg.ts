@@ -506,8 +506,9 @@ export function figureSvg(figure: PlotlyFigureLike, options: FigureSvgOptions = 
   };
 
   const out: string[] = [];
+  // xlink:href (not SVG 2's href) for the images: older renderers (librsvg, Inkscape 0.9x) read only it.
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="${FONT_SIZE}">`
+    `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="${FONT_SIZE}">`
   );
   if (title) out.push(`<title>${escapeXml(title)}</title>`);
   out.push(`<rect width="${width}" height="${height}" fill="${theme.background}"/>`);
@@ -751,7 +752,7 @@ function heatmapSvg(trace: Obj, xa: Axis, ya: Axis, range: [number, number]): st
     const x1 = px(xa, xEdges[nx]);
     const y0 = px(ya, yEdges[ny]);
     const y1 = px(ya, yEdges[0]);
-    return `<image x="${c(x0)}" y="${c(y0)}" width="${c(x1 - x0)}" height="${c(y1 - y0)}" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,${base64(png)}"/>`;
+    return `<image x="${c(x0)}" y="${c(y0)}" width="${c(x1 - x0)}" height="${c(y1 - y0)}" preserveAspectRatio="none" style="image-rendering:pixelated" xlink:href="data:image/png;base64,${base64(png)}"/>`;
   }
   const byLevel = new Map<number, string>();
   for (let iy = 0; iy < ny; iy++) {
@@ -802,7 +803,7 @@ function colorbarSvg(
     )
     .join('');
   return (
-    `<image x="${c(x)}" y="${c(top)}" width="14" height="${c(bottom - top)}" preserveAspectRatio="none" href="data:image/png;base64,${base64(png)}"/>` +
+    `<image x="${c(x)}" y="${c(top)}" width="14" height="${c(bottom - top)}" preserveAspectRatio="none" xlink:href="data:image/png;base64,${base64(png)}"/>` +
     `<g class="colorbar" fill="${theme.muted}">${labels}</g>`
   );
 }
