@@ -99,3 +99,21 @@ def test_the_explorer_output_carries_a_picture_and_the_summary(run, pairs):
         assert float(row[3]) == pytest.approx(float(f"{inside.std():.5g}"), rel=1e-9)
         assert int(row[4]) == int((v < lo).sum())
         assert int(row[5]) == int((v >= hi).sum())
+
+
+def test_nbconvert_html_shows_a_picture_for_the_explorer_and_the_plot(run):
+    """Without the extension (nbconvert --to html), each plot is its SVG picture, not an empty cell."""
+    import base64
+
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(run)
+    pictures = re.findall(r'<img[^>]*src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', body)
+    shown = [base64.b64decode(p).decode() for p in pictures]
+    plots = [o for c in run.cells for o in c.get("outputs", [])
+             if {EXPLORER_MIME, "application/vnd.plotly.v1+json"} & set(o.get("data", {}))]
+    assert len(plots) == 2
+    for o in plots:
+        svg = o["data"]["image/svg+xml"]
+        assert (svg if isinstance(svg, str) else "".join(svg)) in shown
+    assert EXPLORER_MIME not in body
