@@ -3,7 +3,7 @@
 // byte in a basket), give exactly the histogram and cut-flow of reading the files one by one; a
 // file that fails for good is named; with keepGoing the result covers the others and says so;
 // memory does not grow with the number of files.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,8 @@ import { runDataset } from '../../kernel-helpers/src/node/dataset-run';
 import { PortalServer } from '../support/portal-server';
 import { addPortalFiles } from '../support/portal-files';
 import { REPO_ROOT, sharedPath } from '../support/shared-data';
-import { PROTOCOLS, trustTestCA } from '../support/tls';
+import { addPortalApi } from '../support/portal-api';
+import { PROTOCOLS, envTrustingTestCA, trustTestCA } from '../support/tls';
 
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
 const SAMPLES = [
@@ -22,6 +23,24 @@ const FILES = 24;
 const local = (i: number) => SAMPLES[i % 2];
 const urlPath = (i: number) =>
   `/eos/opendata/cms/test/dataset/nano_${String(i).padStart(2, '0')}.root`;
+const EOS = 'root://eospublic.cern.ch/';
+const RECID = '990013';
+const INDEX_PATH = '/eos/opendata/cms/test/dataset/CMS_test_dataset_file_index.json';
+const LAUNCHER = path.join(REPO_ROOT, 'kernel-helpers', 'bin', 'opendata.js');
+
+function opendata(
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, [LAUNCHER, ...args], { env: envTrustingTestCA() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', d => (stdout += d));
+    child.stderr.on('data', d => (stderr += d));
+    child.on('close', status => resolve({ status, stdout, stderr }));
+  });
+}
+
 const spec = {
   tree: 'Events',
   cuts: ['nMuon >= 2'],
@@ -74,16 +93,41 @@ beforeAll(() => trustTestCA());
 describe.each(PROTOCOLS)('over %s', protocol => {
   let server: PortalServer;
   let urls: string[];
+  let indexDir: string;
 
   beforeAll(async () => {
     server = await PortalServer.start(protocol);
-    addPortalFiles(
+    const routes = addPortalFiles(
       server,
       Object.fromEntries(Array.from({ length: FILES }, (_, i) => [urlPath(i), local(i)]))
     );
+    // A record whose only file is an index listing the 24 files as root://eospublic URIs.
+    indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'odl-index-'));
+    const index = path.join(indexDir, 'index.json');
+    fs.writeFileSync(
+      index,
+      JSON.stringify(
+        Array.from({ length: FILES }, (_, i) => ({
+          uri: EOS + urlPath(i),
+          size: fs.statSync(local(i)).size,
+          checksum: null
+        }))
+      )
+    );
+    routes.files.set(INDEX_PATH, index);
+    addPortalApi(server, [
+      {
+        recid: RECID,
+        title: 'NanoAOD samples, repeated',
+        files: [{ uri: EOS + INDEX_PATH, type: 'index.json', size: null, checksum: null }]
+      }
+    ]);
     urls = Array.from({ length: FILES }, (_, i) => server.url + urlPath(i));
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    await server.close();
+    fs.rmSync(indexDir, { recursive: true, force: true });
+  });
   afterEach(() => server.clearFaults());
 
   test('24 files with faults on some: exactly the histogram and cut-flow of reading them one by one', async () => {
@@ -116,20 +160,62 @@ describe.each(PROTOCOLS)('over %s', protocol => {
     expect(seen[seen.length - 1]).toBe(FILES);
   }, 60000);
 
-  test('a file that fails for good is named in the error; keepGoing leaves it out and says so', async () => {
-    server.fault(/nano_05\.root$/, { kind: 'status', status: 500 }, Infinity);
-    const options = { threads: 2, retries: 1, retryDelayMs: 5, requestRetries: 1, progress: null };
-    await expect(runDataset(urls, spec, options)).rejects.toThrow(
-      new RegExp(`${urls[5].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed after 2 attempts: .*500`)
-    );
-    const result = await runDataset(urls, spec, { ...options, keepGoing: true });
-    expect(result.failed.map(f => f.file)).toEqual([urls[5]]);
-    expect(result.failed[0].error).toMatch(/500/);
-    const others = Array.from({ length: FILES }, (_, i) => i).filter(i => i !== 5);
-    expect(result.files.map(f => f.file)).toEqual(others.map(i => urls[i]));
-    const truth = oneByOne(others);
-    expect(Array.from(result.histograms.pt.counts)).toEqual(truth.counts);
-  }, 60000);
+  // The library over http, the CLI over https: each the same story, once.
+  const overHttp = protocol === 'http' ? test : test.skip;
+  const overHttps = protocol === 'https' ? test : test.skip;
+
+  overHttp(
+    'a file that fails for good is named in the error; keepGoing leaves it out and says so',
+    async () => {
+      server.fault(/nano_05\.root$/, { kind: 'status', status: 500 }, Infinity);
+      const options = {
+        threads: 2,
+        retries: 1,
+        retryDelayMs: 5,
+        requestRetries: 1,
+        progress: null
+      };
+      await expect(runDataset(urls, spec, options)).rejects.toThrow(
+        new RegExp(
+          `${urls[5].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed after 2 attempts: .*500`
+        )
+      );
+      const result = await runDataset(urls, spec, { ...options, keepGoing: true });
+      expect(result.failed.map(f => f.file)).toEqual([urls[5]]);
+      expect(result.failed[0].error).toMatch(/500/);
+      const others = Array.from({ length: FILES }, (_, i) => i).filter(i => i !== 5);
+      expect(result.files.map(f => f.file)).toEqual(others.map(i => urls[i]));
+      const truth = oneByOne(others);
+      expect(Array.from(result.histograms.pt.counts)).toEqual(truth.counts);
+    },
+    60000
+  );
+
+  overHttps(
+    "opendata hist --record: the record's index expanded; --keep-going names the file left out",
+    async () => {
+      server.fault(/nano_08\.root$/, { kind: 'status', status: 500 }, Infinity);
+      const args = ['hist', '--record', RECID, '--portal', server.url, '--tree', 'Events'];
+      args.push('--branch', 'Muon_pt', '--cut', 'nMuon >= 2', '--bins', '50', '--range', '0,200');
+      args.push('--threads', '2', '--retries', '0', '--json');
+      const stopped = await opendata(...args);
+      expect(stopped.status).not.toBe(0);
+      expect(stopped.stderr).toContain(`${urls[8]} failed after 1 attempt`);
+      const r = await opendata(...args, '--keep-going');
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const others = Array.from({ length: FILES }, (_, i) => i).filter(i => i !== 8);
+      expect(out.files).toEqual(others.map(i => urls[i]));
+      expect(out.failed.map((f: { file: string }) => f.file)).toEqual([urls[8]]);
+      const truth = oneByOne(others);
+      expect(out.counts).toEqual(truth.counts);
+      expect(out.cutflow).toEqual([
+        { cut: 'all events', events: truth.all },
+        { cut: 'nMuon >= 2', events: truth.passed }
+      ]);
+    },
+    60000
+  );
 });
 
 test('the histogram of all files agrees with uproot + numpy', async () => {
