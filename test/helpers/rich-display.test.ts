@@ -84,7 +84,7 @@ describe('a table', () => {
     const types = cells(html, 'td');
     expect(types).toHaveLength(3);
     expect(types[1]).toMatch(/^Float/);
-    expect(cells(html, 'caption')).toEqual(['Table: 1,234 rows × 3 columns']);
+    expect(cells(html, 'div')).toEqual(['Table: 1,234 rows × 3 columns']);
     expect(bundle['text/plain']).toMatch(/^Table: 1,234 rows × 3 columns\n {2}Event: /);
   });
 });

@@ -50,8 +50,9 @@ export function tableBundle(columns: DisplayColumn[], rows: number): DisplayBund
   const types = columns.map(c => `<td><code>${escapeHtml(c.type)}</code></td>`).join('');
   return {
     'text/html':
-      `<table class="opendata-table-head"><caption>Table: ${counts}</caption>` +
-      `<thead><tr>${head}</tr></thead><tbody><tr>${types}</tr></tbody></table>`,
+      // The counts above the table, not in a <caption>: JupyterLab's output styles hide captions.
+      `<div class="opendata-table-head"><div>Table: ${counts}</div>` +
+      `<table><thead><tr>${head}</tr></thead><tbody><tr>${types}</tr></tbody></table></div>`,
     'text/plain': `Table: ${counts}\n` + columns.map(c => `  ${c.name}: ${c.type}`).join('\n')
   };
 }
