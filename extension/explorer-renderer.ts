@@ -75,7 +75,7 @@ export class ExplorerRenderer extends Widget implements IRenderMime.IRenderer {
     for (const [name, range] of Object.entries(payload.cuts ?? {})) {
       const d = columns.findIndex(c => c.name === name);
       if (d < 0 || !Array.isArray(range)) continue;
-      const side = (v: unknown, open: number) => (typeof v === 'number' ? v : open);
+      const side = (v: unknown, open: number) => (Number.isFinite(v) ? (v as number) : open);
       this._setCut(
         d,
         cutToCodes(columns[d], [side(range[0], -Infinity), side(range[1], Infinity)])
