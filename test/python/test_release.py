@@ -340,20 +340,7 @@ async function runNotebook(page, path) {
     model.insertCell(model.cells.length, { cell_type: 'code', source:
       `od.show(od.histogramFigure(new od.Hist1D(50, 0, 100).fill(od.numericColumn(${table}, "pt1")), { title: "pt1" }));` });
   });
-  const first = await runAll(page, t0);
-  if (!first.cells[1]?.outputs?.some(o => /not a dependency/.test(o.evalue ?? ''))) {
-    return { ready, ...first };
-  }
-  // The loader's import did not resolve (see check_deno_notebook): the rest of it, and the plot,
-  // are still run, with the import this kernel resolves in place of its first line.
-  await page.evaluate(() => {
-    const cell = window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells[1];
-    const source = cell.getSource().split('\\n');
-    source[0] = 'const od = await import(Deno.env.get("OPENDATA_LAB_HELPERS"));';
-    cell.setSource(source.join('\\n'));
-  });
-  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs'));
-  return { ready, ...first, rerun: await runAll(page, t0) };
+  return { ready, ...(await runAll(page, t0)) };
 }
 
 // Runs all cells, waits for a plot or an error on the page; the cells as saved and the seconds.
@@ -488,8 +475,6 @@ def check_wheel_kernel(venv, folder, env):
     print(f"Deno kernel from the wheel: ready {got['ready']:.2f} s, first plot {got['plot']:.2f} s after start")
 
 
-BARE_IMPORT = 'import * as od from "@opendata-lab/kernel-helpers";'
-
 DENO_NOTEBOOK = {
     "nbformat": 4, "nbformat_minor": 5,
     "metadata": {"kernelspec": {"name": "opendata-lab-deno", "display_name": "TypeScript (Deno, opendata-lab)",
@@ -500,16 +485,6 @@ DENO_NOTEBOOK = {
 
 def check_deno_notebook(notebook, lab):
     """The wheel's own kernel (Deno, no Node) ran the panel's loader and the helpers' plot."""
-    bare = None
-    if "rerun" in notebook:
-        # Deno resolves a bare specifier only through a deno.json or package.json above the notebook,
-        # and `deno jupyter` takes no import map: the loader must name the bundle for this kernel
-        # (`await import(Deno.env.get("OPENDATA_LAB_HELPERS"))`, as check_wheel_kernel runs). The
-        # rest of the loader ran with that import (the rerun); the loader as inserted is an xfail.
-        first = notebook["cells"][1]
-        assert BARE_IMPORT in first["source"], first["source"]
-        bare = next(o["evalue"] for o in first["outputs"] if o["output_type"] == "error")
-        notebook = {"ready": notebook["ready"], **notebook["rerun"]}
     cells = notebook["cells"]
     errors = [o for c in cells for o in c.get("outputs", []) if o["output_type"] == "error" or o.get("name") == "stderr"]
     assert errors == [], errors
@@ -523,6 +498,3 @@ def check_deno_notebook(notebook, lab):
     assert sum(figure["data"][0]["y"]) == sum(1 for v in pt1 if 0 <= v < 100)
     print(f"Deno kernel from the wheel (JupyterLab {lab}): idle {notebook['ready']:.1f} s, "
           f"first plot {notebook['plot']:.1f} s after opening the notebook")
-    if bare:
-        pytest.xfail("the panel's TypeScript loader imports the helpers by package name, which the wheel's "
-                     f"Deno kernel cannot resolve outside an npm project (JupyterLab {lab}): {bare}")
