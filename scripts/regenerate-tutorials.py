@@ -7,9 +7,9 @@ Usage (from the repository root, after `make setup`):
     .venv/bin/python scripts/regenerate-tutorials.py notebooks/04-higgs-four-leptons.ipynb
 
 Each output is kept whole when it fits the budget (--budget bytes, 20 kB by default). A bigger one
-loses the representations a reader of the saved file can do without, in this order: the Plotly
-JSON (a plot keeps its static SVG or PNG picture and its text, which GitHub shows), HTML; what is
-still too big keeps its first lines of text with a note. Tutorials run with TMPDIR set to one
+loses the representations a reader of the saved file can do without, largest first: a Plotly
+figure's JSON, the explorer's data, HTML (a plot keeps its static SVG or PNG picture and its text,
+which GitHub shows); what is still too big keeps its first lines of text with a note. Tutorials run with TMPDIR set to one
 fixed folder, so the paths they print (02's Arrow file, 05's HEPData submission) are the same on
 every regeneration, and 07 finds the Arrow file 02 wrote.
 
@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 STABLE_TMPDIR = Path(tempfile.gettempdir()) / "opendata-lab-tutorials"
 BUDGET = 20_000
-# What a saved output gives up first when it is over budget; text/plain and pictures stay.
-DROPPABLE = ["application/vnd.plotly.v1+json", "text/html"]
+# What a saved output keeps longest when it is over budget: what GitHub shows.
+KEPT = ("image/svg+xml", "image/png", "image/jpeg", "text/plain")
 TEXT_LINES_KEPT = 40
 # Absolute paths (two or more segments): where a file was written differs between machines.
 PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.@%+~-]+){2,}[/\\]?")
@@ -102,10 +102,14 @@ def trim(output, budget: int = BUDGET):
         output.text = trim_text(output.text, budget)
         return output
     data = output.get("data", {})
-    for mime in DROPPABLE:
-        if mime in data and len(data) > 1 and output_size(output) > budget:
-            del data[mime]
-            output.get("metadata", {}).pop(mime, None)
+    # Interactive representations first (a Plotly figure, the explorer's data: GitHub draws
+    # neither), largest first; the pictures and the text stay while they fit.
+    spare = sorted((m for m in data if m not in KEPT), key=lambda m: -output_size(data[m]))
+    for mime in spare:
+        if output_size(output) <= budget:
+            break
+        del data[mime]
+        output.get("metadata", {}).pop(mime, None)
     if output_size(output) > budget:  # no picture small enough either: the text alone
         text = str(data.get("text/plain", "")) or "(output too large to save: run the cell)"
         data.clear()

@@ -56,8 +56,9 @@ def test_saved_with_outputs_small_and_plots_with_a_picture(path):
             assert regen.output_size(output) <= regen.BUDGET
             assert not (output.output_type == "stream" and output.name == "stderr")
             assert output.output_type != "error"
-        # A cell that must show a plot shows it as a picture GitHub can draw (its text next to it).
-        if PLOTLY in cell.metadata.get("opendata_lab", {}).get("expect_mime", []):
+        # A cell that must show a plot (or the explorer) shows it as a picture GitHub can draw,
+        # its text next to it.
+        if cell.metadata.get("opendata_lab", {}).get("expect_mime", []):
             shown = [set(o.get("data", {})) for o in cell.outputs if o.output_type == "display_data"]
             assert any(PICTURES & mimes and "text/plain" in mimes for mimes in shown), cell.source[:80]
 
@@ -103,6 +104,11 @@ def test_trimming_keeps_the_picture_and_the_text_of_a_large_plot():
     assert set(saved.data) == {"image/svg+xml", "text/plain"}
     assert saved.data["image/svg+xml"] == svg
     assert PLOTLY in output.data  # the fresh run's output is left as it was
+    # Any interactive representation goes before the picture: the explorer's data, largest first.
+    explorer = nbformat.v4.new_output("display_data", data={
+        "application/vnd.opendata-lab.explorer+json": {"columns": list(range(20000))},
+        "text/html": "<table></table>", "image/svg+xml": svg, "text/plain": "M 10583 entries"})
+    assert set(regen.trim(explorer).data) == {"text/html", "image/svg+xml", "text/plain"}
     small = nbformat.v4.new_output("display_data", data={PLOTLY: {"data": []}, "text/plain": "empty"})
     assert regen.trim(small) == small
 
