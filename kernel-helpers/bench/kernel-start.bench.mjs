@@ -70,11 +70,14 @@ for _ in range(RUNS):
 report({name: [statistics.median(t[i] for t in ts) for i in (0, 1, 2)] for name, ts in times.items()})
 `;
 
-// tslab's phases in one process, with the converter the kernel uses (cwd: the notebooks).
+// tslab's phases in one process, with the converter the kernel uses (cwd: the notebooks), in CPU
+// seconds (user + system: steadier than wall time on a shared machine).
 const PHASES = `
-const t0 = performance.now();
 const laps = {};
-const lap = name => (laps[name] = (performance.now() - t0) / 1000);
+const lap = name => {
+  const { user, system } = process.cpuUsage();
+  laps[name] = (user + system) / 1e6;
+};
 process.chdir(NOTEBOOKS);
 const { createConverter } = require(CONVERTER);
 lap('load');
@@ -116,7 +119,7 @@ export async function run(ctx) {
   );
   const phase = (from, to) => Number((phases[to] - (from ? phases[from] : 0)).toFixed(2));
   ctx.log(
-    `kernel-start: tslab's phases in one process: load ${phase(null, 'load')} s, ` +
+    `kernel-start: tslab's phases in one process, CPU: load ${phase(null, 'load')} s, ` +
       `compiler start ${phase('load', 'compiler')} s, helpers import type-check ` +
       `${phase('compiler', 'check')} s, helpers load ${phase('check', 'helpers')} s`
   );
