@@ -2,7 +2,7 @@
 // (runDataset), and side by side with uproot.dask on a dask.distributed LocalCluster of 2 workers
 // (one thread each) over the same files. The files: 16 copies (8 with --quick) of a NanoAOD-like
 // file written by test/support/repeat_events.py (the bundled sample's muons in a seeded random
-// order, 400k events, zlib 1: nMuon, Muon_pt, Muon_eta), cached under build/bench/. The analysis:
+// order, 1M events, zlib 1: nMuon, Muon_pt, Muon_eta), cached under build/bench/. The analysis:
 // events with nMuon >= 2, histograms of their Muon_pt and Muon_eta (50 bins each).
 // Rows: MB of files a second on 1 thread and on 2 (vs Dask on 2 workers, cluster start excluded,
 // as a notebook starts it once), and the scaling 2 threads / 1 thread against the 1.7x goal.
@@ -12,7 +12,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { row, runNode, runPython, runProcess } from './lib.mjs';
 
-const EVENTS = 400_000;
+const EVENTS = 1_000_000;
 
 async function makeFiles(ctx, count) {
   const dir = path.join(ctx.root, 'build', 'bench', 'dataset');
@@ -118,12 +118,16 @@ export async function run(ctx) {
   const one = [];
   const two = [];
   let check = null;
+  let rss1 = 0;
+  let rss2 = 0;
   for (let k = 0; k < repeat; k++) {
     ctx.log(`dataset: ${files.length} files, run ${k + 1}/${repeat} on 1 and 2 threads`);
     const a = await ours(ctx, files, 1);
     const b = await ours(ctx, files, 2);
     one.push(a.seconds);
     two.push(b.seconds);
+    rss1 = Math.max(rss1, a.peak_rss_mb);
+    rss2 = Math.max(rss2, b.peak_rss_mb);
     check ??= a;
     if (JSON.stringify(a.pt) !== JSON.stringify(b.pt)) throw new Error('1 and 2 threads disagree');
   }
@@ -147,7 +151,8 @@ export async function run(ctx) {
       'MB/s',
       {
         ...extra,
-        runs: spread(one)
+        runs: spread(one),
+        peak_rss_mb: Math.round(rss1)
       }
     ),
     row(
@@ -159,7 +164,10 @@ export async function run(ctx) {
       {
         ...extra,
         runs: spread(two),
-        peer_runs: spread(peer.all)
+        peer_runs: spread(peer.all),
+        peak_rss_mb: Math.round(rss2),
+        // the client process only: the two Dask workers are processes of their own
+        peer_peak_rss_mb: Math.round(peer.peak_rss_mb)
       }
     ),
     row('dataset: scaling 2 threads / 1 thread', t1 / t2, 'goal', 1.7, 'x', {
