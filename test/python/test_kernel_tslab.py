@@ -96,6 +96,20 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual([m["msg_type"] for m in outputs], ["error"])
         self.assertIn("line 2:7", outputs[0]["content"]["traceback"][0])
 
+    def test_javascript_tslab_cannot_parse_still_points_at_the_cell_line(self) -> None:
+        # tslab's top-level await rewrite turns this into JavaScript V8 cannot parse: no stack,
+        # only Node's "<cell N>:line" header, mapped back to the TypeScript line.
+        self.flush_channels()
+        code = "const p = Promise.resolve({ y: () => 1 });\nconst v = await (await p).y();"
+        reply, outputs = self.execute_helper(code)
+        time.sleep(0.3)
+        if reply["content"]["status"] == "ok":
+            raise unittest.SkipTest("this tslab compiles `await (await x).y()`")
+        self.assertEqual(reply["content"]["ename"], "SyntaxError")
+        traceback = outputs[0]["content"]["traceback"]
+        self.assertIn("line 2:", traceback[2])
+        self.assertEqual(traceback[3].strip(), "const v = await (await p).y();")
+
     def test_stop_on_error_false_lets_the_queued_cells_run(self) -> None:
         # nbclient with allow_errors (the notebook runner) asks so; tslab aborted them anyway.
         self.flush_channels()
