@@ -15,7 +15,7 @@ export interface Basket {
    * for a reader that converts and checks them in its own pass over the entries it reads (the
    * jagged builder); `offsets` is then computed only when asked for.
    */
-  stored?: { keylen: number; words(): Int32Array };
+  stored?: { view: DataView; keylen: number };
 }
 
 /** Where a basket is, from the TBranch arrays fBasketSeek/fBasketBytes/fBasketEntry. */
@@ -93,24 +93,28 @@ export async function decodeBasket(
 
   // Entry offsets: a count, then one offset per entry (from the key start); the end is `border`.
   if (objlen - border < 4 + 4 * nevbuf) throw bad('entry offsets cut short');
-  const stored = content.subarray(border + 4, border + 4 + 4 * nevbuf);
-  // copied into an aligned buffer (not zero-filled: every word but the spare last is written),
-  // byte-swapped natively: nevbuf offsets from the key start, plus one spare word
-  const words = () => {
-    const w = new Int32Array(Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer, 0, nevbuf + 1);
-    const bytes = new Uint8Array(w.buffer, 0, 4 * nevbuf);
-    bytes.set(stored);
-    Buffer.from(bytes.buffer, 0, bytes.length).swap32();
-    return w;
-  };
+  const view = new DataView(content.buffer, content.byteOffset + border + 4, 4 * nevbuf);
   let offsets: Int32Array | undefined;
   return {
     data,
     entries: nevbuf,
-    stored: { keylen, words },
+    stored: { view, keylen },
     get offsets(): Int32Array {
-      // checked and rebased in place
-      return (offsets ??= entryOffsets(words(), nevbuf, keylen, border, at));
+      // copied into an aligned buffer (not zero-filled: every word is written), byte-swapped
+      // natively, then checked and rebased in place
+      if (offsets === undefined) {
+        const words = new Int32Array(
+          Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer,
+          0,
+          nevbuf + 1
+        );
+        new Uint8Array(words.buffer, 0, 4 * nevbuf).set(
+          new Uint8Array(view.buffer, view.byteOffset, 4 * nevbuf)
+        );
+        Buffer.from(words.buffer, 0, 4 * nevbuf).swap32();
+        offsets = entryOffsets(words, nevbuf, keylen, border, at);
+      }
+      return offsets;
     }
   };
 }

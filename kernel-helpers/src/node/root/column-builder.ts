@@ -270,9 +270,9 @@ function jaggedBuilder(
   // a power of two (every primitive, most fixed inner dimensions): counts by a shift
   const shift = (itemBytes & (itemBytes - 1)) === 0 ? Math.log2(itemBytes) : -1;
   // the baskets' values, copied as each basket comes (so it can be freed) into one buffer sized
-  // by the branch's total bytes, which include the entry offsets and keys: room to spare, whose
-  // pages are never touched (not resident)
-  const values = new ValueBytes(sizeHint);
+  // by the branch's total bytes less 4 bytes of entry offset per entry: keys and the 5% margin
+  // of the hint to spare (pages never touched are not resident); past it, the buffer grows
+  const values = new ValueBytes(Math.max(64, sizeHint - 4 * entries)); // less the entry offsets
   const offsets = new Int32Array(entries + 1);
   let row = 0;
 
@@ -283,17 +283,16 @@ function jaggedBuilder(
    */
   const addStored = (
     basket: Basket,
-    stored: { keylen: number; words(): Int32Array },
+    stored: { view: DataView; keylen: number },
     from: number,
     to: number,
     where: string
   ): boolean => {
-    const { keylen } = stored;
+    const { view, keylen } = stored;
     const n = basket.entries;
     const border = basket.data.length;
-    const words = stored.words();
     // the byte offset where entry i starts (border for i = n)
-    const start = (i: number) => (i === n ? border : words[i] - keylen);
+    const start = (i: number) => (i === n ? border : view.getInt32(4 * i) - keylen);
     if (shift < 0 || n === 0 || start(0) !== 0) return false;
     const base = start(from);
     const end = start(to);
@@ -312,7 +311,7 @@ function jaggedBuilder(
     let minStep = 0;
     let all = 0;
     for (let i = from + 1; i <= last; i++) {
-      const b = words[i] - keylen;
+      const b = view.getInt32(4 * i) - keylen;
       minStep = Math.min(minStep, b - prev);
       all |= b;
       out[++r] = first + (b >> shift);
