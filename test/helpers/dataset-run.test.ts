@@ -238,6 +238,60 @@ test('the histogram of all files agrees with uproot + numpy', async () => {
   expect(Array.from(result.histograms.pt.counts)).toEqual(numpy);
 }, 60000);
 
+test('a module fills derived histograms in the workers: the leading muon pt, as uproot + awkward say', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odl-module-'));
+  try {
+    const module = path.join(dir, 'leading.js');
+    fs.writeFileSync(
+      module,
+      [
+        'exports.analyze = (chunk, api) => {',
+        "  const pt = api.jagged('Muon_pt');",
+        '  const leading = [];',
+        '  for (let e = 0; e + 1 < pt.offsets.length; e++) {',
+        '    if (api.keep && !api.keep[e]) continue;',
+        '    if (pt.offsets[e + 1] > pt.offsets[e]) leading.push(pt.values[pt.offsets[e]]);',
+        '  }',
+        "  api.fill('leading_pt', leading);",
+        '};'
+      ].join('\n')
+    );
+    const files = Array.from({ length: 6 }, (_, i) => local(i));
+    const result = await runDataset(
+      files,
+      {
+        tree: 'Events',
+        cuts: ['nMuon >= 2'],
+        branches: ['Muon_pt'],
+        module,
+        histograms: [{ name: 'leading_pt', bins: 50, range: [0, 200] }]
+      },
+      { threads: 2, progress: null }
+    );
+    const script = [
+      'import sys, json, numpy as np, uproot, awkward as ak',
+      'total = np.zeros(50)',
+      'for f in sys.argv[1:]:',
+      '    t = uproot.open(f)["Events"].arrays(["nMuon", "Muon_pt"])',
+      '    lead = ak.to_numpy(ak.drop_none(ak.firsts(t.Muon_pt[t.nMuon >= 2])))',
+      '    total += np.histogram(lead, bins=50, range=(0, 200))[0]',
+      'print(json.dumps(total.tolist()))'
+    ].join('\n');
+    const numpy = JSON.parse(execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' }));
+    expect(Array.from(result.histograms.leading_pt.counts)).toEqual(numpy);
+    fs.writeFileSync(module, 'exports.other = 1;');
+    await expect(
+      runDataset(files, {
+        tree: 'Events',
+        module,
+        histograms: [{ name: 'x', bins: 1, range: [0, 1] }]
+      })
+    ).rejects.toThrow(`analysis module ${module} exports no analyze(chunk, api) function`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60000);
+
 test("a dry run (opendata hist --dry-run) reads one file and scales its throughput to the files' bytes", () => {
   const files = [local(0), local(1), local(0)];
   const out = execFileSync(

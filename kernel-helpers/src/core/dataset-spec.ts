@@ -22,11 +22,14 @@ export interface Cut {
   atLeast?: number;
 }
 
-/** A histogram of a branch (jagged branches: every object of the selected events). */
+/**
+ * A histogram of a branch (jagged branches: every object of the selected events), or without a
+ * branch one that the spec's module fills by name (a derived quantity such as a pair mass).
+ */
 export interface HistogramSpec {
   /** Its key in the result (default: the branch name). */
   name?: string;
-  branch: string;
+  branch?: string;
   bins: number;
   range: [number, number];
 }
@@ -37,7 +40,29 @@ export interface AnalysisSpec {
   histograms: HistogramSpec[];
   /** A per-event weight branch (flat); each object of an event gets the event's weight. */
   weight?: string;
+  /** More branches to read, for the module. */
+  branches?: string[];
+  /**
+   * A CommonJS module (an absolute path, or relative to the working directory) exporting
+   * `analyze(chunk, api)`: called for every chunk after the cuts with the chunk's Arrow Table
+   * and `api` (see ChunkAPI); it fills the spec's histograms by name. Runs in each worker.
+   */
+  module?: string;
 }
+
+/** What a spec's module gets with each chunk of entries. */
+export interface ChunkAPI {
+  /** 1 for the events that passed every cut, 0 for the others; null without cuts. */
+  keep: Uint8Array | null;
+  /** Fills the histogram `name` of the spec (E_USAGE for a name the spec does not declare). */
+  fill(name: string, values: ArrayLike<number>, weights?: ArrayLike<number>): void;
+  /** A branch of the chunk as float64 values (flat branches) or offsets + values (jagged). */
+  flat(branch: string): Float64Array;
+  jagged(branch: string): Jagged;
+}
+
+/** The per-chunk function of a spec's module. */
+export type ChunkAnalysis = (chunk: Table, api: ChunkAPI) => void;
 
 /** One row of a cut-flow table: the events left after this cut (the first row: all events). */
 export interface CutFlowRow {
@@ -68,6 +93,8 @@ export interface NormalizedSpec {
   cuts: Cut[];
   histograms: (HistogramSpec & { name: string })[];
   weight?: string;
+  branches: string[];
+  module?: string;
 }
 
 /** The spec with cuts parsed and names filled in, checked (E_USAGE naming what is wrong). */
@@ -77,7 +104,14 @@ export function normalizeSpec(spec: AnalysisSpec): NormalizedSpec {
   }
   const histograms = (spec.histograms ?? []).map(h => {
     new Hist1D(h.bins, h.range?.[0], h.range?.[1]); // checks bins and range
-    return { ...h, name: h.name ?? h.branch };
+    const name = h.name ?? h.branch;
+    if (name === undefined || (h.branch === undefined && !spec.module)) {
+      throw new OpenDataError(
+        'E_USAGE',
+        "analysis: a histogram needs a branch (or a name, filled by the spec's module)"
+      );
+    }
+    return { ...h, name };
   });
   const cuts = (spec.cuts ?? []).map(c => (typeof c === 'string' ? parseCut(c) : { ...c }));
   for (const c of cuts) {
@@ -95,13 +129,24 @@ export function normalizeSpec(spec: AnalysisSpec): NormalizedSpec {
     }
     names.add(h.name);
   }
-  return { tree: spec.tree, cuts, histograms, weight: spec.weight };
+  return {
+    tree: spec.tree,
+    cuts,
+    histograms,
+    weight: spec.weight,
+    branches: spec.branches ?? [],
+    module: spec.module
+  };
 }
 
 /** Every branch the analysis reads, once each. */
 export function branchesOf(spec: AnalysisSpec): string[] {
   const s = normalizeSpec(spec);
-  const out = [...s.cuts.map(c => c.branch), ...s.histograms.map(h => h.branch)];
+  const out = [
+    ...s.cuts.map(c => c.branch),
+    ...s.histograms.flatMap(h => (h.branch === undefined ? [] : [h.branch])),
+    ...s.branches
+  ];
   if (s.weight) out.push(s.weight);
   return [...new Set(out)];
 }
@@ -241,7 +286,8 @@ export function analyzeChunk(
   table: Table,
   spec: AnalysisSpec,
   into: AnalysisResult,
-  where = 'chunk'
+  where = 'chunk',
+  module?: ChunkAnalysis
 ): void {
   const s = normalizeSpec(spec);
   const n = table.numRows;
@@ -284,6 +330,7 @@ export function analyzeChunk(
     );
   }
   for (const h of s.histograms) {
+    if (h.branch === undefined) continue; // the module's
     const c = column(h.branch);
     const hist = into.histograms[h.name];
     if (keep === null && (!weights || !c.jagged)) {
@@ -299,6 +346,25 @@ export function analyzeChunk(
     const { values, w } = selected(c, keep, weights, n, `${where}: branch ${h.branch}`);
     hist.fill(values, w);
   }
+  module?.(table, {
+    keep,
+    fill(name, values, w) {
+      const hist = into.histograms[name];
+      if (!hist) {
+        throw new OpenDataError(
+          'E_USAGE',
+          `${where}: the module fills ${name}, which the spec does not declare`
+        );
+      }
+      hist.fill(values, w);
+    },
+    flat: branch => column(branch).flat,
+    jagged: branch => {
+      const c = column(branch);
+      if (!c.jagged) throw new OpenDataError('E_USAGE', `${where}: branch ${branch} is not jagged`);
+      return c.jagged;
+    }
+  });
 }
 
 /** The values of the kept events (all objects of each), with each event's weight per value. */

@@ -2,7 +2,15 @@
 // its tree streamed in chunks of entries through the ROOT reader, each chunk analysed and dropped.
 // Memory is one chunk plus the byte source's block cache, whatever the file's size.
 import { ByteSource } from '../core/byte-source';
-import { AnalysisResult, AnalysisSpec, analyzeChunk, branchesOf } from '../core/dataset-spec';
+import path from 'node:path';
+import {
+  AnalysisResult,
+  AnalysisSpec,
+  ChunkAnalysis,
+  analyzeChunk,
+  branchesOf
+} from '../core/dataset-spec';
+import { OpenDataError } from '../core/errors';
 import { isRemoteUri } from '../core/record-files';
 import { FileByteSource } from './file-byte-source';
 import { HttpByteSource } from './http-range';
@@ -59,6 +67,29 @@ function byteSource(file: string, options: FileAnalysisOptions): ByteSource {
   return new FileByteSource(file.replace(/^file:\/\//, ''));
 }
 
+/** The spec's module's `analyze` (loaded once per thread), or undefined without a module. */
+export function chunkModule(spec: AnalysisSpec): ChunkAnalysis | undefined {
+  if (spec.module === undefined) return undefined;
+  const file = path.resolve(spec.module);
+  let analyze: unknown;
+  try {
+    // A path the user gives at run time: require, not import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    analyze = (require(file) as { analyze?: unknown }).analyze;
+  } catch (err) {
+    throw new OpenDataError('E_USAGE', `analysis module ${file}: ${(err as Error).message}`, {
+      cause: err
+    });
+  }
+  if (typeof analyze !== 'function') {
+    throw new OpenDataError(
+      'E_USAGE',
+      `analysis module ${file} exports no analyze(chunk, api) function`
+    );
+  }
+  return analyze as ChunkAnalysis;
+}
+
 /** Runs the analysis over one file, chunk by chunk; `onProgress` after each chunk. */
 export async function analyzeFile(
   file: string,
@@ -66,6 +97,7 @@ export async function analyzeFile(
   options: FileAnalysisOptions = {},
   onProgress?: (p: FileProgress) => void
 ): Promise<{ result: AnalysisResult; size: number; bytesRead: number }> {
+  const module = chunkModule(spec);
   const source = new CountingSource(byteSource(file, options));
   const root = await openROOT(source);
   try {
@@ -75,7 +107,7 @@ export async function analyzeFile(
     let done = 0;
     onProgress?.({ done, entries: tree.entries, size, bytesRead: source.bytesRead });
     for await (const chunk of tree.iterate(branchesOf(spec), { step: options.step })) {
-      analyzeChunk(chunk, spec, result, `${source.name}: tree ${spec.tree}`);
+      analyzeChunk(chunk, spec, result, `${source.name}: tree ${spec.tree}`, module);
       done += chunk.numRows;
       onProgress?.({ done, entries: tree.entries, size, bytesRead: source.bytesRead });
     }

@@ -3,13 +3,19 @@
 // here. A file that fails is tried again; one that fails for good stops the run, naming it, unless
 // the caller asked to go on without it. The result says which files it covers.
 import fs from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnalysisResult, AnalysisSpec, normalizeSpec } from '../core/dataset-spec';
 import { OpenDataError } from '../core/errors';
 import { RecordFile, fileName, isRemoteUri } from '../core/record-files';
 import { builtFile } from './built-file';
-import { analyzeFile, type FileAnalysisOptions, type FileProgress } from './dataset-file';
+import {
+  analyzeFile,
+  chunkModule,
+  type FileAnalysisOptions,
+  type FileProgress
+} from './dataset-file';
 import { DatasetProgressListener, defaultDatasetProgress } from './dataset-progress';
 import type { FileJob, WorkerReply } from './dataset-worker';
 import { FileListOptions, listFiles } from './files';
@@ -129,6 +135,11 @@ export async function runDataset(
   options: DatasetRunOptions = {}
 ): Promise<DatasetResult> {
   normalizeSpec(spec); // a bad spec fails here, not in every worker
+  if (spec.module !== undefined) {
+    // Workers resolve it from the same working directory; an absolute path says which one.
+    spec = { ...spec, module: path.resolve(spec.module) };
+    chunkModule(spec); // a missing module or function fails here too
+  }
   if (files.length === 0) throw new OpenDataError('E_USAGE', 'dataset run: no files given');
   const threads = Math.max(
     1,
