@@ -1,7 +1,7 @@
 // A per-file analysis written as data, so it can cross into a worker thread (or be read aloud):
 // the tree, event cuts applied in order (a cut-flow), histograms of branches of the events that
 // pass every cut. Browser-safe: the analysis of one chunk of entries (an Arrow Table) is here too.
-import { DataType, type Table, type Vector } from 'apache-arrow';
+import { type Data, DataType, Precision, type Table, type Vector } from 'apache-arrow';
 import { OpenDataError } from './errors';
 import { Hist1D } from './histogram';
 import { flatNumbers, jagged, type Jagged } from './physics';
@@ -250,15 +250,60 @@ export function histFromState(s: HistState): Hist1D {
   return h;
 }
 
-type Column = { flat: Float64Array; jagged: Jagged | null };
+/** A branch of a chunk: its values (every object's, for a jagged branch) and event offsets. */
+interface Column {
+  values: ArrayLike<number>;
+  offsets: Int32Array | null;
+  vector: Vector;
+}
+
+/**
+ * A column's values as Arrow holds them when they can be read as they are (one chunk, no nulls, no
+ * slice, 32-bit or narrower numbers: a ROOT read), else null. No copy: converting every chunk to
+ * float64 cost more in garbage collection than in the conversion itself.
+ */
+function plainValues(data: Data): ArrayLike<number> | null {
+  const type = data.type;
+  if (data.nullCount > 0 || data.offset !== 0) return null;
+  if (DataType.isInt(type) ? type.bitWidth === 64 : !DataType.isFloat(type)) return null;
+  if (DataType.isFloat(type) && type.precision === Precision.HALF) return null;
+  const values = data.values as unknown;
+  return ArrayBuffer.isView(values) ? (values as Float32Array).subarray(0, data.length) : null;
+}
 
 function columnOf(table: Table, branch: string, where: string): Column {
   const vector = table.getChild(branch) as Vector | null;
   if (!vector) throw new OpenDataError('E_NOT_FOUND', `${where}: no branch ${branch} read`);
   const isList = DataType.isList(vector.type) || DataType.isFixedSizeList(vector.type);
-  if (!isList) return { flat: flatNumbers(vector, branch), jagged: null };
+  if (vector.data.length === 1) {
+    const data = vector.data[0];
+    if (!isList) {
+      const values = plainValues(data);
+      if (values) return { values, offsets: null, vector };
+    } else if (DataType.isList(vector.type) && data.nullCount === 0 && data.offset === 0) {
+      const o = data.valueOffsets as unknown;
+      const values = data.children[0] ? plainValues(data.children[0]) : null;
+      if (o instanceof Int32Array && o.length === data.length + 1 && o[0] === 0 && values) {
+        return { values: (values as Float32Array).subarray(0, o[data.length]), offsets: o, vector };
+      }
+    }
+  }
+  if (!isList) return { values: flatNumbers(vector, branch), offsets: null, vector };
   const j = jagged(vector, `${where}: branch ${branch}`);
-  return { flat: j.values, jagged: j };
+  return { values: j.values, offsets: j.offsets, vector };
+}
+
+// Scratch arrays of this thread, grown as needed and reused chunk after chunk (see plainValues).
+let scratchValues = new Float64Array(0);
+let scratchWeights = new Float64Array(0);
+let scratchMask = new Uint8Array(0);
+
+function grown<T extends Float64Array | Uint8Array>(
+  array: T,
+  size: number,
+  make: (n: number) => T
+): T {
+  return array.length >= size ? array : make(Math.max(size, 2 * array.length));
 }
 
 function passes(x: number, op: CutOp, v: number): boolean {
@@ -302,27 +347,37 @@ export function analyzeChunk(
   let keep: Uint8Array | null = null;
   s.cuts.forEach((cut, k) => {
     const c = column(cut.branch);
-    const mask: Uint8Array = keep ?? new Uint8Array(n).fill(1);
+    if (keep === null) {
+      scratchMask = grown(scratchMask, n, size => new Uint8Array(size));
+      keep = scratchMask.subarray(0, n).fill(1);
+    }
+    const mask: Uint8Array = keep;
     const need = cut.atLeast ?? 1;
+    const o = c.offsets;
+    const v = c.values;
+    if (!o && v.length !== n) {
+      throw new OpenDataError(
+        'E_UNSUPPORTED',
+        `${where}: branch ${cut.branch} is not one value per event`
+      );
+    }
     for (let i = 0; i < n; i++) {
       if (!mask[i]) continue;
-      if (c.jagged) {
+      if (o) {
         let count = 0;
-        const o = c.jagged.offsets;
         for (let j = o[i]; j < o[i + 1] && count < need; j++) {
-          if (passes(c.jagged.values[j], cut.op, cut.value)) count++;
+          if (passes(v[j], cut.op, cut.value)) count++;
         }
         mask[i] = count >= need ? 1 : 0;
       } else {
-        mask[i] = passes(c.flat[i], cut.op, cut.value) ? 1 : 0;
+        mask[i] = passes(v[i], cut.op, cut.value) ? 1 : 0;
       }
     }
-    keep = mask;
     let passed = 0;
     for (let i = 0; i < n; i++) passed += mask[i];
     into.cutflow[k + 1].events += passed;
   });
-  const weights = s.weight ? column(s.weight).flat : undefined;
+  const weights = s.weight ? column(s.weight).values : undefined;
   if (weights && weights.length !== n) {
     throw new OpenDataError(
       'E_USAGE',
@@ -333,14 +388,14 @@ export function analyzeChunk(
     if (h.branch === undefined) continue; // the module's
     const c = column(h.branch);
     const hist = into.histograms[h.name];
-    if (keep === null && (!weights || !c.jagged)) {
-      if (!c.jagged && c.flat.length !== n) {
+    if (keep === null && (!weights || !c.offsets)) {
+      if (!c.offsets && c.values.length !== n) {
         throw new OpenDataError(
           'E_UNSUPPORTED',
           `${where}: branch ${h.branch} is not one value per event`
         );
       }
-      hist.fill(c.flat, weights);
+      hist.fill(c.values, weights);
       continue;
     }
     const { values, w } = selected(c, keep, weights, n, `${where}: branch ${h.branch}`);
@@ -358,11 +413,13 @@ export function analyzeChunk(
       }
       hist.fill(values, w);
     },
-    flat: branch => column(branch).flat,
+    flat: branch => Float64Array.from(column(branch).values),
     jagged: branch => {
       const c = column(branch);
-      if (!c.jagged) throw new OpenDataError('E_USAGE', `${where}: branch ${branch} is not jagged`);
-      return c.jagged;
+      if (!c.offsets) {
+        throw new OpenDataError('E_USAGE', `${where}: branch ${branch} is not jagged`);
+      }
+      return { offsets: c.offsets, values: Float64Array.from(c.values) };
     }
   });
 }
@@ -371,25 +428,31 @@ export function analyzeChunk(
 function selected(
   c: Column,
   keep: Uint8Array | null,
-  weights: Float64Array | undefined,
+  weights: ArrayLike<number> | undefined,
   n: number,
   where: string
 ): { values: Float64Array; w?: Float64Array } {
-  const o = c.jagged?.offsets;
-  if (!o && c.flat.length !== n) {
+  const o = c.offsets;
+  const v = c.values;
+  if (!o && v.length !== n) {
     throw new OpenDataError('E_UNSUPPORTED', `${where}: nested lists cannot be cut by event`);
   }
   let total = 0;
   for (let i = 0; i < n; i++) if (!keep || keep[i]) total += o ? o[i + 1] - o[i] : 1;
-  const values = new Float64Array(total);
-  const w = weights ? new Float64Array(total) : undefined;
+  scratchValues = grown(scratchValues, total, size => new Float64Array(size));
+  const values = scratchValues.subarray(0, total);
+  let w: Float64Array | undefined;
+  if (weights) {
+    scratchWeights = grown(scratchWeights, total, size => new Float64Array(size));
+    w = scratchWeights.subarray(0, total);
+  }
   let at = 0;
   for (let i = 0; i < n; i++) {
     if (keep && !keep[i]) continue;
     const from = o ? o[i] : i;
     const to = o ? o[i + 1] : i + 1;
     for (let j = from; j < to; j++, at++) {
-      values[at] = c.flat[j];
+      values[at] = v[j];
       if (w) w[at] = weights![i];
     }
   }
