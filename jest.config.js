@@ -25,6 +25,9 @@ const jupyterEsModules = [
 ].join('|');
 
 module.exports = {
+  // Many tests start the CLI, kernels or Python peers as child processes: 5 s is too tight on 2
+  // cores. A global option (jest ignores it inside a project's config).
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'helpers',
@@ -32,8 +35,6 @@ module.exports = {
       rootDir: __dirname,
       roots: ['<rootDir>/test/helpers', '<rootDir>/test/config'],
       globalSetup: '<rootDir>/test/support/build-helpers.js',
-      // Many tests start the CLI or Python peers as child processes: 5 s is too tight on 2 cores.
-      testTimeout: 60000,
       transform: tsJest,
       testMatch: ['**/*.test.ts']
     },
