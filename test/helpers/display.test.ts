@@ -89,10 +89,10 @@ describe('kernelDisplay', () => {
     } finally {
       jupyter.lastWriteDisplayData = null;
     }
-    // One output carrying the figure, its SVG picture and a text summary (one bundle).
+    // One output carrying the figure, its SVG picture, a text summary and the PDF picture (one bundle).
     expect(written).toHaveLength(1);
     expect(Object.keys(written[0].data).sort()).toEqual(
-      [PLOTLY_MIME, 'image/svg+xml', 'text/plain'].sort()
+      [PLOTLY_MIME, 'image/svg+xml', 'text/plain', 'application/pdf'].sort()
     );
     expect((written[0].data[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y).toEqual([
       0, 1, 0

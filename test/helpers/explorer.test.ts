@@ -202,7 +202,12 @@ test('a real sample: histograms, rebins and cuts in the browser equal the file c
     bins: { M: 60, pt1: 50 },
     tableName: 'events'
   });
-  expect(Object.keys(bundle)).toEqual([EXPLORER_MIME, 'image/svg+xml', 'text/plain']);
+  expect(Object.keys(bundle)).toEqual([
+    EXPLORER_MIME,
+    'image/svg+xml',
+    'text/plain',
+    'application/pdf'
+  ]);
   // The output as a notebook keeps it: JSON.
   const { payload, codes } = decodeExplorer(JSON.parse(JSON.stringify(bundle[EXPLORER_MIME])));
   const filter = new ExplorerFilter(

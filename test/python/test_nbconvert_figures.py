@@ -1,6 +1,7 @@
 """Plots that render without the extension: a tslab notebook's show() and od.explore outputs, saved
 and converted with `jupyter nbconvert --to html`, show a picture for every plot, and each output
-stays small.
+stays small. `--to latex` (and `--to pdf` where xelatex is installed) works without Inkscape: each
+output carries its picture as application/pdf too, which nbconvert's LaTeX export prefers to SVG.
 
 Each show() must leave one display_data output carrying the Plotly figure, its SVG picture and a
 text summary; the HTML must hold that SVG (nbconvert writes it as an <img> data URI) for each
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 import base64
 import json
+import io
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "notebooks"))
@@ -30,15 +35,17 @@ from run_notebooks import CellFailure, run_notebook  # noqa: E402
 PLOTLY = "application/vnd.plotly.v1+json"
 SVG = "image/svg+xml"
 TEXT = "text/plain"
+PDF = "application/pdf"
 EXPLORER = "application/vnd.opendata-lab.explorer+json"
 
-# Saved size of each plot's whole output (figure JSON + SVG + text) and of its SVG alone, bytes.
+# Saved size of each plot's whole output (figure JSON + SVG + text + PDF) and of its SVG and its
+# PDF (base64) alone, bytes.
 BUDGETS = {
-    "mass": {"output": 24_000, "svg": 4_000},
-    "heatmap": {"output": 48_000, "svg": 6_000},
-    "overlay": {"output": 20_000, "svg": 5_000},
+    "mass": {"output": 30_000, "svg": 4_000, "pdf": 6_000},
+    "heatmap": {"output": 58_000, "svg": 6_000, "pdf": 12_000},
+    "overlay": {"output": 26_000, "svg": 5_000, "pdf": 7_000},
     # od.explore's output carries the events themselves (2 bytes per value, base64): 3 columns.
-    "explorer": {"output": 60_000, "svg": 12_000},
+    "explorer": {"output": 72_000, "svg": 12_000, "pdf": 12_000},
 }
 
 CELLS = {
@@ -104,7 +111,7 @@ def test_each_plot_is_one_output_with_its_data_picture_and_text(converted):
     for key in BUDGETS:
         output = plot_output(executed, key)
         interactive = EXPLORER if key == "explorer" else PLOTLY
-        assert set(output.data) == {interactive, SVG, TEXT}, key
+        assert set(output.data) == {interactive, SVG, TEXT, PDF}, key
         ElementTree.fromstring(output.data[SVG])  # well-formed XML
 
 
@@ -164,7 +171,96 @@ def test_saved_outputs_stay_within_budget(converted):
         output = plot_output(executed, key)
         whole = len(json.dumps(output, ensure_ascii=False).encode("utf-8"))
         svg = len(output.data[SVG].encode("utf-8"))
-        sizes[key] = (whole, svg)
+        pdf = len(output.data[PDF])
+        sizes[key] = (whole, svg, pdf)
         assert whole <= budget["output"], f"{key}: output {whole} B > {budget['output']}"
         assert svg <= budget["svg"], f"{key}: SVG {svg} B > {budget['svg']}"
-    print("output and SVG sizes (bytes):", sizes)
+        assert pdf <= budget["pdf"], f"{key}: PDF {pdf} B > {budget['pdf']}"
+    print("output, SVG and PDF (base64) sizes (bytes):", sizes)
+
+
+def without_inkscape() -> dict:
+    """The environment with no directory holding an inkscape executable on PATH."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join(
+        d for d in env.get("PATH", "").split(os.pathsep) if not (Path(d) / "inkscape").exists()
+    )
+    assert shutil.which("inkscape", path=env["PATH"]) is None
+    return env
+
+
+@pytest.fixture(scope="module")
+def latex(converted, tmp_path_factory):
+    """`jupyter nbconvert --to latex` of the executed notebook without Inkscape: (tex, its folder)."""
+    executed, _ = converted
+    out = tmp_path_factory.mktemp("nbconvert-latex")
+    path = out / "figures.ipynb"
+    nbformat.write(executed, path)
+    jupyter = str(ROOT / ".venv" / "bin" / "jupyter")
+    done = subprocess.run(
+        [jupyter, "nbconvert", "--to", "latex", str(path)],
+        capture_output=True, text=True, timeout=120, env=without_inkscape(),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    if shutil.which("xelatex"):
+        done = subprocess.run(
+            [jupyter, "nbconvert", "--to", "pdf", str(path)],
+            capture_output=True, text=True, timeout=300, env=without_inkscape(),
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert (out / "figures.pdf").stat().st_size > 0
+    return (out / "figures.tex").read_text(encoding="utf-8"), out
+
+
+def figure_pdfs(latex) -> list[Path]:
+    tex, folder = latex
+    names = re.findall(r"\\adjustimage\{max size=\{[^}]*\}\{[^}]*\}\}\{([^}]*)\}", tex)
+    return [folder / name for name in names]
+
+
+def test_latex_export_uses_each_plots_pdf(converted, latex):
+    executed, _ = converted
+    files = figure_pdfs(latex)
+    # One figure per plot, each the PDF the kernel sent (not a conversion of the SVG).
+    assert [f.suffix for f in files] == [".pdf"] * len(BUDGETS)
+    for f, key in zip(files, BUDGETS):
+        assert f.read_bytes() == base64.b64decode(plot_output(executed, key).data[PDF]), key
+        reader = PdfReader(f, strict=True)
+        assert len(reader.pages) == 1, key
+
+
+def marked_content(pdf: Path, tag: str) -> list[str]:
+    stream = PdfReader(pdf, strict=True).pages[0].get_contents().get_data().decode("latin-1")
+    return re.findall(rf"/{tag} BMC (.*?) EMC", stream, flags=re.S)
+
+
+def test_the_pdf_bars_are_the_histogram_counts(latex):
+    mass, heatmap, overlay, explorer = figure_pdfs(latex)
+    m = zmumu()["M"].to_numpy()
+    counts, _ = np.histogram(m, bins=100, range=(60, 120))
+    (bars,) = marked_content(mass, "bars")
+    rects = [tuple(map(float, r)) for r in re.findall(r"(\S+) (\S+) (\S+) (\S+) re", bars)]
+    filled = counts[counts > 0]
+    assert len(rects) == len(filled)
+    heights = np.array([h for _, _, _, h in rects])
+    # Bars stand on one baseline, in bin order, and their heights are proportional to the counts.
+    assert len({round(y + h, 1) for _, y, _, h in rects}) == 1
+    assert all(a[0] < b[0] for a, b in zip(rects, rects[1:]))
+    scale = heights.max() / filled.max()
+    assert np.allclose(heights, filled * scale, atol=0.25)
+
+    # The heatmap's cells are the image's pixels: empty cells are the transparent palette entry.
+    df = zmumu()
+    cells, _, _ = np.histogram2d(df["eta1"], df["eta2"], bins=24, range=[[-2.4, 2.4], [-2.4, 2.4]])
+    page = PdfReader(heatmap, strict=True).pages[0]
+    images = [x.get_object() for x in page["/Resources"]["/XObject"].values()]
+    heat = next(i for i in images if i["/Width"] == 24 and i["/Height"] == 24)
+    pixels = np.frombuffer(heat.get_data(), dtype=np.uint8).reshape(24, 24)
+    # Image rows run top-down (highest eta2 first), columns along eta1; a cell's palette index is
+    # its count on the colour scale from the smallest count (index 0) to the largest (254).
+    levels = np.floor((cells - cells.min()) / (cells.max() - cells.min()) * 254 + 0.5)
+    assert np.array_equal(pixels[::-1].T, levels)
+    assert "Entries" in PdfReader(mass).pages[0].extract_text()
+    text = PdfReader(explorer).pages[0].extract_text()
+    for column in ("M", "pt1", "eta1"):
+        assert column in text.split()

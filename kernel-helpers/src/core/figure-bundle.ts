@@ -1,6 +1,8 @@
 // One display of a figure as a mime bundle: the Plotly figure (interactive where our renderer
 // runs), its static SVG picture (GitHub, nbviewer, nbconvert, editors without the extension) and
-// a text summary. The front end picks the richest representation it can show.
+// a text summary, and the same picture as PDF (nbconvert's LaTeX/PDF export prefers it to the SVG,
+// which it could only convert with Inkscape). The front end picks the richest representation it
+// can show.
 import { figureSvg, type FigureSvgOptions } from './figure-svg';
 import type { Hist2D, HistogramLike } from './histogram';
 import { histogramSummary } from './histogram-summary';
@@ -13,9 +15,12 @@ import {
   type Histogram2DLike,
   type PlotlyFigureLike
 } from './plotly';
+import { base64 } from './png';
+import { svgToPdf } from './svg-pdf';
 
 export const SVG_MIME = 'image/svg+xml';
 export const TEXT_MIME = 'text/plain';
+export const PDF_MIME = 'application/pdf';
 
 /** What show() and figureBundle take: a Plotly figure, or a histogram to draw as one. */
 export type Showable = PlotlyFigureLike | HistogramLike | Hist2D | Histogram2DLike;
@@ -24,6 +29,8 @@ export interface FigureBundle {
   [PLOTLY_MIME]: PlotlyFigureLike;
   [SVG_MIME]: string;
   [TEXT_MIME]: string;
+  /** Base64, as notebooks store binary outputs. */
+  [PDF_MIME]: string;
   [mime: string]: unknown;
 }
 
@@ -34,14 +41,21 @@ export function figureOf(what: Showable): PlotlyFigureLike {
 }
 
 /**
- * The mime bundle of one figure display: Plotly JSON, SVG picture and text summary (from the
- * histogram itself when one is given, so flows and moments are exact).
+ * The mime bundle of one figure display: Plotly JSON, SVG picture, text summary (from the
+ * histogram itself when one is given, so flows and moments are exact) and the picture as PDF.
  */
 export function figureBundle(what: Showable, options: FigureSvgOptions = {}): FigureBundle {
   const figure = figureOf(what);
+  const svg = figureSvg(figure, options);
   return {
     [PLOTLY_MIME]: figure,
-    [SVG_MIME]: figureSvg(figure, options),
-    [TEXT_MIME]: histogramSummary(what)
+    [SVG_MIME]: svg,
+    [TEXT_MIME]: histogramSummary(what),
+    [PDF_MIME]: pdfOfSvg(svg)
   };
+}
+
+/** The PDF of a picture, base64 as a notebook stores it. */
+export function pdfOfSvg(svg: string): string {
+  return base64(svgToPdf(svg));
 }

@@ -15,6 +15,7 @@ import {
 import { codeIdentifier, cutValueCode } from '../core/explorer-cuts';
 import { ExplorerPanel, explorerSvg } from '../core/explorer-svg';
 import { OpenDataError } from '../core/errors';
+import { PDF_MIME, pdfOfSvg } from '../core/figure-bundle';
 import type { HEPDataTable } from '../core/hepdata';
 import { Hist1D, HistogramLike } from '../core/histogram';
 import { ColumnRanges, ColumnsLike, applyMask, eventColumn, maskWhere } from '../core/physics';
@@ -191,13 +192,16 @@ export function exploreBundle(
   if (refHists.length > 0) payload.referenceHistograms = refHists;
 
   const summary = summarize(columns, values, binning, cuts, logOf);
+  const svg = explorerSvg(summary.panels, payload.title, [
+    ...summary.cutLines,
+    ...(payload.notice ? [payload.notice] : [])
+  ]);
+  // The PDF is the picture for nbconvert's LaTeX/PDF export (no Inkscape needed).
   const bundle: MimeBundle = {
     [EXPLORER_MIME]: payload,
-    'image/svg+xml': explorerSvg(summary.panels, payload.title, [
-      ...summary.cutLines,
-      ...(payload.notice ? [payload.notice] : [])
-    ]),
-    'text/plain': summary.text(payload)
+    'image/svg+xml': svg,
+    'text/plain': summary.text(payload),
+    [PDF_MIME]: pdfOfSvg(svg)
   };
   return bundle;
 }

@@ -132,7 +132,9 @@ test('saved figure outputs: Plotly in the theme colours in JupyterLab, the SVG p
       data: Record<string, unknown>;
     };
   });
-  expect(Object.keys(saved.data).sort()).toEqual([PLOTLY, SVG, 'text/plain'].sort());
+  expect(Object.keys(saved.data).sort()).toEqual(
+    [PLOTLY, SVG, 'text/plain', 'application/pdf'].sort()
+  );
   expect(JSON.stringify(saved.data[PLOTLY])).toContain('"color":"black"');
   expect(JSON.stringify(saved.data[PLOTLY])).not.toContain('"template"');
 
