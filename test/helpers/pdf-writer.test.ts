@@ -77,7 +77,7 @@ describe('figure PDFs', () => {
     const values = [1, 1, 2, 3, 3, 3, 5, 7, 7, 7, 7, 9];
     const h = new Hist1D(10, 0, 10).fill(values);
     const bundle = figureBundle(h);
-    const text = checkStructure(Buffer.from(bundle['application/pdf'], 'base64'));
+    const text = checkStructure(Buffer.from(bundle['application/pdf']!, 'base64'));
     const bars = /\/bars BMC (.*?) EMC/s.exec(contentStream(text))![1];
     const rects = [...bars.matchAll(/(\S+) (\S+) (\S+) (\S+) re/g)].map(m =>
       m.slice(1).map(Number)

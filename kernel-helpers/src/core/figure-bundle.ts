@@ -29,8 +29,8 @@ export interface FigureBundle {
   [PLOTLY_MIME]: PlotlyFigureLike;
   [SVG_MIME]: string;
   [TEXT_MIME]: string;
-  /** Base64, as notebooks store binary outputs. */
-  [PDF_MIME]: string;
+  /** Base64, as notebooks store binary outputs; absent if the SVG could not be read back. */
+  [PDF_MIME]?: string;
   [mime: string]: unknown;
 }
 
@@ -51,11 +51,18 @@ export function figureBundle(what: Showable, options: FigureSvgOptions = {}): Fi
     [PLOTLY_MIME]: figure,
     [SVG_MIME]: svg,
     [TEXT_MIME]: histogramSummary(what),
-    [PDF_MIME]: pdfOfSvg(svg)
+    ...pdfEntry(svg)
   };
 }
 
-/** The PDF of a picture, base64 as a notebook stores it. */
-export function pdfOfSvg(svg: string): string {
-  return base64(svgToPdf(svg));
+/**
+ * The PDF entry of a picture's bundle, base64 as a notebook stores it; none when the SVG holds
+ * something svg-pdf.ts does not read (a plot must still show: only PDF export would miss it).
+ */
+export function pdfEntry(svg: string): { [PDF_MIME]?: string } {
+  try {
+    return { [PDF_MIME]: base64(svgToPdf(svg)) };
+  } catch {
+    return {};
+  }
 }

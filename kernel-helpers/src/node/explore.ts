@@ -15,7 +15,7 @@ import {
 import { codeIdentifier, cutValueCode } from '../core/explorer-cuts';
 import { ExplorerPanel, explorerSvg } from '../core/explorer-svg';
 import { OpenDataError } from '../core/errors';
-import { PDF_MIME, pdfOfSvg } from '../core/figure-bundle';
+import { pdfEntry } from '../core/figure-bundle';
 import type { HEPDataTable } from '../core/hepdata';
 import { Hist1D, HistogramLike } from '../core/histogram';
 import { ColumnRanges, ColumnsLike, applyMask, eventColumn, maskWhere } from '../core/physics';
@@ -201,7 +201,7 @@ export function exploreBundle(
     [EXPLORER_MIME]: payload,
     'image/svg+xml': svg,
     'text/plain': summary.text(payload),
-    [PDF_MIME]: pdfOfSvg(svg)
+    ...pdfEntry(svg)
   };
   return bundle;
 }
