@@ -51,10 +51,16 @@ export async function readBasket(
   return decodeBasket(await source.read(ref.seek, ref.bytes), ref, where);
 }
 
+/** The uncompressed size of a basket's content (its key's fObjlen), -1 if it has no key. */
+export function basketContentBytes(raw: Uint8Array): number {
+  return raw.length < 10 ? -1 : new DataView(raw.buffer, raw.byteOffset, 10).getInt32(6);
+}
+
 /**
  * Decodes the bytes `raw` of basket `ref` (its TKey, then the maybe compressed content).
  * `into`: where a compressed basket's content may be decompressed when it is exactly that long
- * (a fixed-size branch's place in its column); `data` is then a view of it.
+ * (a fixed-size branch's place in its column, where a jagged branch's next values go); `data`
+ * (and the stored entry offsets after it) are then views of it.
  */
 export async function decodeBasket(
   raw: Uint8Array,

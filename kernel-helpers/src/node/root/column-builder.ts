@@ -30,11 +30,12 @@ export interface ColumnBuilder {
   add(basket: Basket, from: number, to: number, where: string): void;
   finish(): Data;
   /**
-   * Where the bytes of rows [row, row + rows) of this read go in the column, for a builder that
-   * keeps a basket's bytes as they are (fixed-size entries): a basket decompressed there is not
-   * copied again. Undefined or null: no such place.
+   * Where a basket holding rows [row, row + rows) of this read, `bytes` bytes once decompressed,
+   * may be decompressed so that its values are not copied again: its place in the column (fixed-
+   * size entries), or where the next values go (jagged: the entry offsets after them are read
+   * and then overwritten). Undefined or null: no such place.
    */
-  slot?(row: number, rows: number): Uint8Array | null;
+  slot?(row: number, rows: number, bytes: number): Uint8Array | null;
 }
 
 const ARROW_TYPES: Record<Primitive, () => DataType> = {
@@ -107,7 +108,21 @@ class ValueBytes {
     return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
   }
 
+  /** The next `n` bytes (not yet counted), or null when they would not fit without growing. */
+  tail(n: number): Uint8Array | null {
+    return n >= 0 && this._length + n <= this._buf.length
+      ? this._buf.subarray(this._length, this._length + n)
+      : null;
+  }
+
   append(bytes: Uint8Array): void {
+    if (
+      bytes.buffer === this._buf.buffer &&
+      bytes.byteOffset === this._buf.byteOffset + this._length
+    ) {
+      this._length += bytes.length; // decompressed in place (tail)
+      return;
+    }
     const need = this._length + bytes.length;
     if (need > this._buf.length) {
       const next = ValueBytes._alloc(Math.max(need, Math.ceil(this._buf.length * 1.5)));
@@ -204,13 +219,14 @@ function needOffsets(basket: Basket, where: string): Int32Array {
 export function columnBuilder(
   layout: BranchLayout,
   entries: number,
-  sizeHint: number
+  sizeHint: number,
+  basketEntries = 0
 ): ColumnBuilder {
   switch (layout.kind) {
     case 'fixed':
       return fixedBuilder(layout.type, layout.dims, entries);
     case 'jagged':
-      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint);
+      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries);
     case 'vector':
       return vectorBuilder(layout.type, entries, sizeHint);
     case 'vector2':
@@ -247,10 +263,12 @@ function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnB
       }
       pos += part.length;
     },
-    slot(row, rows) {
+    slot(row, rows, bytes) {
       const begin = row * entryBytes;
       const end = begin + rows * entryBytes;
-      return row >= 0 && end <= out.length ? out.subarray(begin, end) : null;
+      return row >= 0 && end <= out.length && bytes === end - begin
+        ? out.subarray(begin, end)
+        : null;
     },
     finish() {
       if (pos !== out.length) throw bad('column', `${pos / entryBytes} of ${entries} entries read`);
@@ -263,7 +281,8 @@ function jaggedBuilder(
   type: Primitive,
   dims: number[],
   entries: number,
-  sizeHint: number
+  sizeHint: number,
+  basketEntries: number
 ): ColumnBuilder {
   const inner = dims.reduce((a, b) => a * b, 1);
   const itemBytes = PRIMITIVE_SIZE[type] * inner;
@@ -272,7 +291,9 @@ function jaggedBuilder(
   // the baskets' values, copied as each basket comes (so it can be freed) into one buffer sized
   // by the branch's total bytes less 4 bytes of entry offset per entry: keys and the 5% margin
   // of the hint to spare (pages never touched are not resident); past it, the buffer grows
-  const values = new ValueBytes(Math.max(64, sizeHint - 4 * entries)); // less the entry offsets
+  // (plus the entry offsets of the largest basket: a basket decompressed in place puts them
+  // after its values)
+  const values = new ValueBytes(Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64));
   const offsets = new Int32Array(entries + 1);
   let row = 0;
 
@@ -373,6 +394,9 @@ function jaggedBuilder(
         throw bad(where, `entry ${i} has ${off[i + 1] - off[i]} bytes, not whole items`);
       }
       values.append(basket.data.subarray(base, end));
+    },
+    slot(first, rows, bytes) {
+      return first === row && first + rows <= entries ? values.tail(bytes) : null;
     },
     finish() {
       if (row !== entries) throw bad('column', `${row} of ${entries} entries read`);

@@ -1,15 +1,20 @@
 // ROOT's compressed chunks: a 9-byte header (2-letter algorithm, method byte, 3-byte little-endian
 // compressed and uncompressed sizes) then the payload; a basket may hold several chunks. zlib uses
-// Node's own zlib (≈7× jsroot's pure-JS inflate), LZ4 the WebAssembly kernel (lz4-kernel.ts, its
-// XXH64 checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
+// Node's own zlib (≈7× jsroot's pure-JS inflate), straight into the caller's buffer
+// (inflate-into.ts), LZ4 the WebAssembly kernel (lz4-kernel.ts, its XXH64 checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
 // frames), LZMA jsroot's xz port.
-import zlib from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
+import { inflateInto } from './inflate-into';
 import { decodeLZ4Chunk } from './lz4-kernel';
 import { loadJsroot, quietly } from './jsroot';
 
 const HEADER = 9;
+
+/** `n` bytes not zero-filled first: the decoders write every one or fail. */
+function uninitialized(n: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+}
 
 function u24(b: Uint8Array, o: number): number {
   return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
@@ -53,22 +58,15 @@ export async function decompress(
       );
     let got: number;
     if (tag === 'ZL' || tag === 'CS') {
-      let chunk: Buffer;
-      try {
-        // one output buffer of the chunk's size (Node's default: 16 KiB pieces, then a concat)
-        const options = { chunkSize: Math.max(64, unpacked + 1) };
-        chunk = tag === 'ZL' ? zlib.inflateSync(body, options) : zlib.inflateRawSync(body, options);
-      } catch (err) {
-        throw fail((err as Error).message);
-      }
-      if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      if (unpacked === size && out === undefined) return chunk; // the whole basket in one chunk: no copy
-      (out ??= new Uint8Array(size)).set(chunk, d);
-      got = chunk.length;
+      // straight into the output (e.g. the column's bytes): no buffer per chunk, no copy
+      out ??= uninitialized(size);
+      const failure = inflateInto(body, tag === 'CS', out.subarray(d, d + unpacked));
+      if (failure !== null) throw fail(failure);
+      got = unpacked;
     } else if (tag === 'L4') {
       // 8 bytes of XXH64 (big-endian) of the block precede it; the decoder also checks every bound
       if (packed < 8) throw fail('too short');
-      out ??= new Uint8Array(size);
+      out ??= uninitialized(size);
       const failure = decodeLZ4Chunk(body, out, d, unpacked);
       if (failure !== null) throw fail(failure);
       got = unpacked;
@@ -80,7 +78,7 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      (out ??= new Uint8Array(size)).set(chunk, d);
+      (out ??= uninitialized(size)).set(chunk, d);
       got = unpacked;
     } else if (tag === 'XZ') {
       const jsroot = await loadJsroot();
@@ -92,7 +90,7 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (!res || res.byteLength !== unpacked) throw fail('decoder failed');
-      (out ??= new Uint8Array(size)).set(
+      (out ??= uninitialized(size)).set(
         new Uint8Array(res.buffer, res.byteOffset, res.byteLength),
         d
       );

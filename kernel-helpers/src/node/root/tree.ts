@@ -5,7 +5,7 @@ import { Table, makeVector } from 'apache-arrow';
 import '../table-display'; // tables show their head in notebooks
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
-import { Basket, BasketRef, decodeBasket, embeddedBasket } from './basket';
+import { Basket, BasketRef, basketContentBytes, decodeBasket, embeddedBasket } from './basket';
 import { BranchLayout, branchLayout, layoutTypeName } from './branch-layout';
 import { columnBuilder } from './column-builder';
 import { JsrootObject } from './jsroot';
@@ -245,7 +245,13 @@ export class ROOTTree {
         plan,
         where,
         wanted,
-        builder: columnBuilder(plan.layout, stop - start, sizeHint),
+        // the largest basket's entries: room for its entry offsets when decompressed in place
+        builder: columnBuilder(
+          plan.layout,
+          stop - start,
+          sizeHint,
+          wanted.reduce((most, b) => Math.max(most, Math.min(b.entries, stop - start)), 0)
+        ),
         next: 0,
         waiting: new Map<number, Basket>()
       };
@@ -288,7 +294,8 @@ export class ROOTTree {
         // a basket wholly inside the range may be decompressed straight into its column
         const into =
           ref.firstEntry >= start && ref.firstEntry + ref.entries <= stop
-            ? (job.builder.slot?.(ref.firstEntry - start, ref.entries) ?? undefined)
+            ? (job.builder.slot?.(ref.firstEntry - start, ref.entries, basketContentBytes(raw)) ??
+              undefined)
             : undefined;
         deliver(job, k, await decodeBasket(raw, ref, job.where, into));
       }
