@@ -1,11 +1,15 @@
 // Histograms (and comparisons) as HEPData tables: the table documents, the submission.yaml that
 // names them, or one single-file record, as YAML text that PyYAML (hence HEPData and its
 // validator) reads to the same numbers. Browser-safe; node/hepdata-write.ts writes the files.
-import { Document } from 'yaml';
+import type * as Yaml from 'yaml';
 import { OpenDataError } from './errors';
 import type { HEPDataComparison } from './hepdata-compare';
 import type { HEPDataQualifier } from './hepdata';
 import type { Hist1D, Hist2D } from './histogram';
+
+// yaml loads when a submission is first written (see hepdata.ts: not with the helpers).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 /** A variable's header: its name and units ("M(μμ)", "GeV"). */
 export interface HEPDataVariableSpec {
@@ -192,6 +196,7 @@ const PY_FLOAT = {
  * stays a string) and floats in a form its resolver takes.
  */
 export function hepdataYAML(docs: object[]): string {
+  const { Document } = yaml();
   return docs
     .map(d =>
       new Document(d, { version: '1.1', customTags: tags => [PY_FLOAT, ...tags] }).toString({

@@ -2,8 +2,13 @@
 // commas is accepted) into independent/dependent variables with their errors, checked by our own
 // rules. Problems are reported the hepdata-validator way: what is wrong and where, e.g.
 // "'values' is a required property in 'dependent_variables[0]'". Browser-safe: takes text.
-import { LineCounter, parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { OpenDataError } from './errors';
+
+// yaml (72 modules, ~15 ms) loads when a HEPData file is first read, not with the helpers: most
+// notebooks never read one, and every kernel start paid for it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof Yaml => require('yaml') as typeof Yaml;
 
 export interface HEPDataHeader {
   name: string;
@@ -413,6 +418,7 @@ function fail(source: string, problems: HEPDataProblem[]): never {
 /** Parses YAML (or JSON) text into its documents; a syntax error is E_FORMAT with line and column. */
 export function parseHEPDataYAML(text: string, source: string): unknown[] {
   let docs;
+  const { LineCounter, parseAllDocuments } = yaml();
   const lines = new LineCounter();
   // The YAML library makes an Error per problem in a broken file; their stacks are never shown
   // (we report line and column), and capturing them dominated the time on garbage input.
