@@ -58,10 +58,23 @@ describe('pdf writer', () => {
   it('escapes parentheses and backslashes, writes Latin-1 as octal and replaces the rest', () => {
     expect(pdfString('f(x) = a\\b')).toBe('(f\\(x\\) = a\\\\b)');
     expect(pdfString('é µ')).toBe('(\\351 \\265)');
-    // Minus sign and en dash have WinAnsi codes; Greek and emoji do not: one '?' per character.
+    // Minus sign and en dash have WinAnsi codes, subscript digits are drawn plain; Greek (drawn
+    // in Symbol by the figure) and emoji have none here: one '?' per character.
     expect(pdfString('\u2212 \u2013')).toBe('(- \\226)');
-    expect(pdfString('η₁ 😀')).toBe('(?? ?)');
+    expect(pdfString('η₁ m² 😀')).toBe('(?1 m\\262 ?)');
     expect(pdfString('a\nb')).toBe('(a?b)');
+  });
+
+  it('draws Greek letters in the Symbol font, switching back for the rest', () => {
+    const text = checkStructure(
+      svgToPdf(figureSvg({ data: [], layout: { title: 'η₁ vs Δφ (μμ)' } }))
+    );
+    const stream = contentStream(text);
+    expect(stream).toContain(
+      '/F3 16 Tf (h) Tj /F1 16 Tf (1 vs ) Tj /F3 16 Tf (Df) Tj /F1 16 Tf ( \\() Tj /F3 16 Tf (mm) Tj /F1 16 Tf (\\)) Tj'
+    );
+    expect(text).toContain('/F3 7 0 R');
+    expect(text).toContain('7 0 obj\n<</Type /Font /Subtype /Type1 /BaseFont /Symbol>>');
   });
 
   it('keeps a hostile title inside its string in the figure', () => {

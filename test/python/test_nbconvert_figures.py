@@ -261,6 +261,8 @@ def test_the_pdf_bars_are_the_histogram_counts(latex):
     levels = np.floor((cells - cells.min()) / (cells.max() - cells.min()) * 254 + 0.5)
     assert np.array_equal(pixels[::-1].T, levels)
     assert "Entries" in PdfReader(mass).pages[0].extract_text()
+    # Greek in titles is drawn (Symbol font), the subscripts as plain digits.
+    assert "η1 vs η2" in PdfReader(heatmap).pages[0].extract_text()
     text = PdfReader(explorer).pages[0].extract_text()
     for column in ("M", "pt1", "eta1"):
         assert column in text.split()

@@ -18,7 +18,7 @@ export interface PdfImage {
 export interface PdfPage {
   width: number;
   height: number;
-  /** Content stream operators; fonts are /F1 (Helvetica) and /F2 (Helvetica-Bold). */
+  /** Content stream operators; fonts are /F1 (Helvetica), /F2 (Helvetica-Bold), /F3 (Symbol). */
   content: string;
   /** Images the content draws as /Im0, /Im1, … in this order. */
   images?: PdfImage[];
@@ -65,6 +65,51 @@ const WIN_ANSI_EXTRA: Record<number, number> = {
   0x2212: 0x2d
 };
 
+// Sub- and superscript digits and signs (η₁, m²… come as Unicode from figure titles): drawn as
+// the plain character, since the base-14 fonts have no such glyphs.
+function plainScript(code: number): number {
+  if (code >= 0x2080 && code <= 0x2089) return 0x30 + code - 0x2080;
+  if (code === 0x2070) return 0x30;
+  if (code >= 0x2074 && code <= 0x2079) return 0x30 + code - 0x2070;
+  if (code === 0x207a || code === 0x208a) return 0x2b;
+  if (code === 0x207b || code === 0x208b) return 0x2d;
+  return code;
+}
+
+// Greek letters in the Symbol font's own encoding (α is 'a', η is 'h', Δ is 'D'…), in Unicode order.
+const GREEK_LOWER = 'abgdezhqiklmnxoprVstufcyw'; // α…ω, with ς (final sigma) as 'V'
+const GREEK_UPPER = 'ABGDEZHQIKLMNXOPR STUFCYW'; // Α…Ω (U+03A2 is unassigned)
+
+/** The Symbol-font byte of a Greek letter (or µ), else undefined. */
+export function symbolByte(code: number): number | undefined {
+  let c: string | undefined;
+  if (code >= 0x03b1 && code <= 0x03c9) c = GREEK_LOWER[code - 0x03b1];
+  else if (code >= 0x0391 && code <= 0x03a9) c = GREEK_UPPER[code - 0x0391];
+  return c && c !== ' ' ? c.charCodeAt(0) : undefined;
+}
+
+/** Text cut where it changes between Helvetica and the Symbol font (Greek letters). */
+export function fontRuns(text: string): { symbol: boolean; text: string }[] {
+  const runs: { symbol: boolean; text: string }[] = [];
+  for (const ch of text) {
+    const symbol = symbolByte(ch.codePointAt(0)!) !== undefined;
+    const last = runs[runs.length - 1];
+    if (last && last.symbol === symbol) last.text += ch;
+    else runs.push({ symbol, text: ch });
+  }
+  return runs;
+}
+
+/** Greek text as a PDF string in the Symbol font's encoding. */
+export function symbolString(text: string): string {
+  let s = '(';
+  for (const ch of text) {
+    const b = symbolByte(ch.codePointAt(0)!) ?? 0x3f;
+    s += String.fromCharCode(b);
+  }
+  return `${s})`;
+}
+
 /**
  * Text as WinAnsiEncoding bytes (what the base-14 fonts draw): Latin-1 as itself, a few
  * typographic characters mapped, anything else (Greek, CJK, emoji) a '?'.
@@ -72,7 +117,7 @@ const WIN_ANSI_EXTRA: Record<number, number> = {
 export function winAnsiBytes(text: string): number[] {
   const out: number[] = [];
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
+    const code = plainScript(ch.codePointAt(0)!);
     if ((code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff)) out.push(code);
     else if (WIN_ANSI_EXTRA[code] !== undefined) out.push(WIN_ANSI_EXTRA[code]);
     else out.push(0x3f);
@@ -100,10 +145,20 @@ const HELVETICA_WIDTHS = [
   222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584
 ];
 
-/** Width of text drawn in Helvetica at `size`: to anchor text at its middle or end. */
+/**
+ * Width of text drawn in Helvetica at `size` (Greek letters in Symbol, ~549 units each): to
+ * anchor text at its middle or end.
+ */
 export function helveticaWidth(text: string, size: number): number {
   let units = 0;
-  for (const b of winAnsiBytes(text)) units += b >= 32 && b <= 126 ? HELVETICA_WIDTHS[b - 32] : 556;
+  for (const run of fontRuns(text)) {
+    if (run.symbol) units += 549 * [...run.text].length;
+    else {
+      for (const b of winAnsiBytes(run.text)) {
+        units += b >= 32 && b <= 126 ? HELVETICA_WIDTHS[b - 32] : 556;
+      }
+    }
+  }
   return (units * size) / 1000;
 }
 
@@ -123,16 +178,16 @@ function hex(bytes: Uint8Array): string {
 export function pdfFile(page: PdfPage): Uint8Array {
   const images = page.images ?? [];
   const opacities = page.fillOpacities ?? [];
-  // Objects 1..: catalog, pages, page, content, two fonts, then one per image.
+  // Objects 1..: catalog, pages, page, content, three fonts, then one per image.
   const objects: (string | Uint8Array)[][] = [];
   const content = ascii(page.content);
-  const xobjects = images.map((_, k) => `/Im${k} ${7 + k} 0 R`).join(' ');
+  const xobjects = images.map((_, k) => `/Im${k} ${8 + k} 0 R`).join(' ');
   const states = opacities.map((a, k) => `/A${k} <</ca ${pdfNumber(a)}>>`).join(' ');
   objects.push(['<</Type /Catalog /Pages 2 0 R>>']);
   objects.push(['<</Type /Pages /Kids [3 0 R] /Count 1>>']);
   objects.push([
     `<</Type /Page /Parent 2 0 R /MediaBox [0 0 ${pdfNumber(page.width)} ${pdfNumber(page.height)}]` +
-      ` /Resources <</Font <</F1 5 0 R /F2 6 0 R>>` +
+      ` /Resources <</Font <</F1 5 0 R /F2 6 0 R /F3 7 0 R>>` +
       (xobjects ? ` /XObject <<${xobjects}>>` : '') +
       (states ? ` /ExtGState <<${states}>>` : '') +
       `>> /Contents 4 0 R>>`
@@ -141,6 +196,8 @@ export function pdfFile(page: PdfPage): Uint8Array {
   for (const name of ['Helvetica', 'Helvetica-Bold']) {
     objects.push([`<</Type /Font /Subtype /Type1 /BaseFont /${name} /Encoding /WinAnsiEncoding>>`]);
   }
+  // Symbol keeps its built-in encoding (Greek letters at Latin letters' codes).
+  objects.push(['<</Type /Font /Subtype /Type1 /BaseFont /Symbol>>']);
   for (const image of images) {
     const colours = image.palette.length / 3;
     const mask =

@@ -6,7 +6,15 @@
 // with fill, stroke, stroke-width, stroke-linecap, fill-opacity and font-size, inherited through
 // groups. Anything else throws, so a new SVG feature cannot silently go missing from the PDF.
 // Browser-safe.
-import { helveticaWidth, pdfFile, pdfNumber, pdfString, type PdfImage } from './pdf-writer';
+import {
+  fontRuns,
+  helveticaWidth,
+  pdfFile,
+  pdfNumber,
+  pdfString,
+  symbolString,
+  type PdfImage
+} from './pdf-writer';
 
 type Attrs = Record<string, string>;
 
@@ -366,12 +374,21 @@ function textOperators(a: Attrs, content: string, state: TextState): string {
   const x = Number(a.x ?? 0) + shift;
   const y = Number(a.y ?? 0);
   const font = `${a['font-weight'] === 'bold' ? '/F2' : '/F1'} ${pdfNumber(size)} Tf`;
-  const show = `1 0 0 -1 ${pdfNumber(x)} ${pdfNumber(y)} Tm ${pdfString(content)} Tj ET`;
+  // Greek letters switch to the Symbol font and back, within the one text object.
+  const runs = fontRuns(content);
+  const shown = runs
+    .map((run, k) =>
+      run.symbol
+        ? `/F3 ${pdfNumber(size)} Tf ${symbolString(run.text)} Tj`
+        : `${k > 0 ? `${font} ` : ''}${pdfString(run.text)} Tj`
+    )
+    .join(' ');
+  const show = `1 0 0 -1 ${pdfNumber(x)} ${pdfNumber(y)} Tm ${shown} ET`;
   const transform = transformOperators(a.transform);
   // Rotated text (axis titles) keeps its transform between q and Q; the state stays as it was.
   if (transform) return `q ${transform} ${fill} BT ${font} ${show} Q`;
   const ops = `${fill === state.fill ? '' : `${fill} `}BT ${font === state.font ? '' : `${font} `}${show}`;
   state.fill = fill;
-  state.font = font;
+  state.font = runs[runs.length - 1].symbol ? '' : font;
   return ops;
 }
