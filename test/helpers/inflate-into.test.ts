@@ -1,9 +1,14 @@
 // inflateInto (node/root/inflate-into.ts): zlib and raw deflate streams inflated straight into a
 // caller's buffer through Node's native zlib handle must give back the original bytes, never
 // write outside the buffer, and refuse exactly the streams Node's inflateSync refuses or that do
-// not fill the buffer exactly (shorter, longer, truncated, damaged), the handle staying usable.
+// not fill the buffer exactly (shorter, longer, truncated, damaged), the handle staying usable;
+// the same on libuv's thread pool with many streams at once (more than its handles).
 import zlib from 'node:zlib';
-import { inflateInto, inflatesNatively } from '../../kernel-helpers/src/node/root/inflate-into';
+import {
+  inflateInto,
+  inflateIntoAsync,
+  inflatesNatively
+} from '../../kernel-helpers/src/node/root/inflate-into';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prng } = require('../../kernel-helpers/fuzz/mutate.js') as {
@@ -92,4 +97,38 @@ test.each([false, true])('refuses wrong sizes, truncation and damage (raw deflat
     expect(into(body, raw, data.length).failure).toBeNull();
   }
   expect(refused).toBeGreaterThan(100);
+});
+
+test('many streams at once on the thread pool, some damaged, each into its own place', async () => {
+  const cases = Array.from({ length: 40 }, (_, k) => {
+    const raw = k % 2 === 1;
+    const data = sample(1000 + Math.floor(rand() * 200_000));
+    const body = raw
+      ? zlib.deflateRawSync(data, { level: 1 })
+      : zlib.deflateSync(data, { level: 1 });
+    if (k % 5 === 4) body[Math.floor(body.length / 2)] ^= 0xff; // damaged
+    const size = k % 7 === 6 ? data.length - 1 : data.length; // too small a place
+    return { raw, data, body, size };
+  });
+  const guard = 16;
+  const spaces = cases.map(c => Buffer.alloc(c.size + 2 * guard, 0xa5));
+  const results = await Promise.all(
+    cases.map((c, k) => inflateIntoAsync(c.body, c.raw, spaces[k].subarray(guard, guard + c.size)))
+  );
+  let refused = 0;
+  cases.forEach((c, k) => {
+    const space = spaces[k];
+    expect(space.subarray(0, guard).every(b => b === 0xa5)).toBe(true);
+    expect(space.subarray(guard + c.size).every(b => b === 0xa5)).toBe(true);
+    expect(results[k] !== null).toBe(refusedByNode(c.body, c.raw, c.size));
+    if (results[k] === null) {
+      expect(Buffer.compare(space.subarray(guard, guard + c.size), c.data)).toBe(0);
+    } else refused++;
+  });
+  expect(refused).toBeGreaterThanOrEqual(8);
+  // and the pool still works afterwards
+  const data = sample(5000);
+  const out = Buffer.alloc(5000);
+  expect(await inflateIntoAsync(zlib.deflateSync(data), false, out)).toBeNull();
+  expect(Buffer.compare(out, data)).toBe(0);
 });

@@ -331,12 +331,29 @@ function jaggedBuilder(
     let prev = base;
     let minStep = 0;
     let all = 0;
-    for (let i = from + 1; i <= last; i++) {
-      const b = view.getInt32(4 * i) - keylen;
-      minStep = Math.min(minStep, b - prev);
-      all |= b;
-      out[++r] = first + (b >> shift);
-      prev = b;
+    const at = view.byteOffset + 4 * (from + 1);
+    if (last > from && at % 4 === 0) {
+      // byte-swapped natively in place, read as native int32s, swapped back (the basket may be
+      // read again: the next chunk of an iterate, or basket.offsets when these do not check out)
+      const words = new Int32Array(view.buffer, at, last - from);
+      const bytes = Buffer.from(view.buffer, at, 4 * (last - from));
+      bytes.swap32();
+      for (let j = 0; j < words.length; j++) {
+        const b = words[j] - keylen;
+        minStep = Math.min(minStep, b - prev);
+        all |= b;
+        out[++r] = first + (b >> shift);
+        prev = b;
+      }
+      bytes.swap32();
+    } else {
+      for (let i = from + 1; i <= last; i++) {
+        const b = view.getInt32(4 * i) - keylen;
+        minStep = Math.min(minStep, b - prev);
+        all |= b;
+        out[++r] = first + (b >> shift);
+        prev = b;
+      }
     }
     if (to === n && to > from) {
       minStep = Math.min(minStep, border - prev);

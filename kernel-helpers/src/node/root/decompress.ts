@@ -1,11 +1,11 @@
 // ROOT's compressed chunks: a 9-byte header (2-letter algorithm, method byte, 3-byte little-endian
 // compressed and uncompressed sizes) then the payload; a basket may hold several chunks. zlib uses
-// Node's own zlib (≈7× jsroot's pure-JS inflate), straight into the caller's buffer
-// (inflate-into.ts), LZ4 the WebAssembly kernel (lz4-kernel.ts, its XXH64 checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
+// Node's own zlib (≈7× jsroot's pure-JS inflate), straight into the caller's buffer on libuv's
+// thread pool (inflate-into.ts), LZ4 the WebAssembly kernel (lz4-kernel.ts, its XXH64 checksum verified), ZSTD fzstd (jsroot's zstd wasm wrapper loops forever on some corrupted
 // frames), LZMA jsroot's xz port.
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
-import { inflateInto } from './inflate-into';
+import { inflateIntoAsync } from './inflate-into';
 import { decodeLZ4Chunk } from './lz4-kernel';
 import { loadJsroot, quietly } from './jsroot';
 
@@ -60,7 +60,7 @@ export async function decompress(
     if (tag === 'ZL' || tag === 'CS') {
       // straight into the output (e.g. the column's bytes): no buffer per chunk, no copy
       out ??= uninitialized(size);
-      const failure = inflateInto(body, tag === 'CS', out.subarray(d, d + unpacked));
+      const failure = await inflateIntoAsync(body, tag === 'CS', out.subarray(d, d + unpacked));
       if (failure !== null) throw fail(failure);
       got = unpacked;
     } else if (tag === 'L4') {

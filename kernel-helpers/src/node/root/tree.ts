@@ -283,6 +283,15 @@ export class ROOTTree {
     }
     onDisk.sort((a, b) => a.ref.seek - b.ref.seek);
     const ranges = coalesce(onDisk);
+    // baskets decode concurrently (zlib inflates on libuv's thread pool) while this thread
+    // delivers finished ones in file order; a window bounds the baskets and bytes in flight
+    const inFlight: { job: Job; k: number; bytes: number; basket: Promise<Basket> }[] = [];
+    let bytesInFlight = 0;
+    const deliverOldest = async () => {
+      const head = inFlight.shift()!;
+      bytesInFlight -= head.bytes;
+      deliver(head.job, head.k, await head.basket);
+    };
     let pending = ranges.length > 0 ? this._fetch(ranges[0]) : null;
     for (let r = 0; r < ranges.length; r++) {
       const bytes = await pending!;
@@ -297,9 +306,16 @@ export class ROOTTree {
             ? (job.builder.slot?.(ref.firstEntry - start, ref.entries, basketContentBytes(raw)) ??
               undefined)
             : undefined;
-        deliver(job, k, await decodeBasket(raw, ref, job.where, into));
+        const basket = decodeBasket(raw, ref, job.where, into);
+        basket.catch(() => undefined); // reported when delivered
+        inFlight.push({ job, k, bytes: ref.bytes, basket });
+        bytesInFlight += ref.bytes;
+        while (inFlight.length > MAX_IN_FLIGHT || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
+          await deliverOldest();
+        }
       }
     }
+    while (inFlight.length > 0) await deliverOldest();
     const columns: Record<string, ReturnType<typeof makeVector>> = {};
     for (const job of jobs) columns[job.plan.info.name] = makeVector(job.builder.finish());
     return new Table(columns);
@@ -326,6 +342,15 @@ interface ByteRange {
   end: number;
   items: { job: { where: string }; ref: BasketRef }[];
 }
+
+/**
+ * Baskets decoded at once: enough to keep the thread pool busy, few enough to bound memory. A
+ * jagged basket goes straight into its column only when the branch's previous one was delivered
+ * (column-builder's slot), so baskets of one branch in a row are copied once instead.
+ */
+const MAX_IN_FLIGHT = 6;
+/** Compressed bytes of the baskets decoded at once (a large basket waits for the others). */
+const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 
 /** Bytes between baskets read through rather than split into two requests. */
 const GAP = 64 * 1024;
