@@ -256,7 +256,7 @@ test('brushing the mass cuts the events: linked histograms, count, code, rebin, 
     Object.keys(o.data ?? {})
   );
   expect(outputTypes).toEqual([
-    ['application/vnd.opendata-lab.explorer+json', 'image/svg+xml', 'text/plain', 'application/pdf']
+    ['application/pdf', 'application/vnd.opendata-lab.explorer+json', 'image/svg+xml', 'text/plain']
   ]);
   saved.metadata.copied = true;
   const untrusted = 'explorer-untrusted.ipynb';
