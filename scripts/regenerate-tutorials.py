@@ -7,8 +7,8 @@ Usage (from the repository root, after `make setup`):
     .venv/bin/python scripts/regenerate-tutorials.py notebooks/04-higgs-four-leptons.ipynb
 
 Each output is kept whole when it fits the budget (--budget bytes, 20 kB by default). A bigger one
-loses the representations a reader of the saved file can do without, largest first: a Plotly
-figure's JSON, the explorer's data, HTML (a plot keeps its static SVG or PNG picture and its text,
+loses the representations a reader of the saved file can do without, the figure's PDF first,
+then largest first a Plotly figure's JSON, the explorer's data, HTML (a plot keeps its static SVG or PNG picture and its text,
 which GitHub shows); what is still too big keeps its first lines of text with a note. Tutorials run with TMPDIR set to one
 fixed folder, so the paths they print (02's Arrow file, 05's HEPData submission) are the same on
 every regeneration, and 07 finds the Arrow file 02 wrote.
@@ -38,6 +38,7 @@ STABLE_TMPDIR = Path(tempfile.gettempdir()) / "opendata-lab-tutorials"
 BUDGET = 20_000
 # What a saved output keeps longest when it is over budget: what GitHub shows.
 KEPT = ("image/svg+xml", "image/png", "image/jpeg", "text/plain")
+DROPPED_FIRST = ("application/pdf",)
 TEXT_LINES_KEPT = 40
 # Absolute paths (two or more segments): where a file was written differs between machines.
 PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][\w.@%+~-]+){2,}[/\\]?")
@@ -102,9 +103,12 @@ def trim(output, budget: int = BUDGET):
         output.text = trim_text(output.text, budget)
         return output
     data = output.get("data", {})
-    # Interactive representations first (a Plotly figure, the explorer's data: GitHub draws
-    # neither), largest first; the pictures and the text stay while they fit.
-    spare = sorted((m for m in data if m not in KEPT), key=lambda m: -output_size(data[m]))
+    # First the PDF (only nbconvert's LaTeX route uses it), then the interactive representations
+    # GitHub cannot draw (a Plotly figure, the explorer's data), largest first; the pictures and
+    # the text stay while they fit. The Plotly figure is worth keeping when it fits: JupyterLab
+    # draws it in a notebook it does not trust yet, where it refuses the SVG picture.
+    spare = sorted((m for m in data if m not in KEPT),
+                   key=lambda m: (m not in DROPPED_FIRST, -output_size(data[m])))
     for mime in spare:
         if output_size(output) <= budget:
             break

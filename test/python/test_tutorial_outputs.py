@@ -109,6 +109,13 @@ def test_trimming_keeps_the_picture_and_the_text_of_a_large_plot():
         "application/vnd.opendata-lab.explorer+json": {"columns": list(range(20000))},
         "text/html": "<table></table>", "image/svg+xml": svg, "text/plain": "M 10583 entries"})
     assert set(regen.trim(explorer).data) == {"text/html", "image/svg+xml", "text/plain"}
+    # The PDF goes first, even when smaller than the Plotly figure, which then fits and stays.
+    pdf = "JVBERi0xLjQK" + "A" * 8000
+    figure = nbformat.v4.new_output("display_data", data={
+        "application/pdf": pdf, PLOTLY: {"data": [{"y": list(range(1200))}]}, "image/svg+xml": svg,
+        "text/plain": "Hist1D"})
+    assert regen.output_size(figure) > regen.BUDGET
+    assert set(regen.trim(figure).data) == {PLOTLY, "image/svg+xml", "text/plain"}
     small = nbformat.v4.new_output("display_data", data={PLOTLY: {"data": []}, "text/plain": "empty"})
     assert regen.trim(small) == small
 
