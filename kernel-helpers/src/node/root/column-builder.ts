@@ -294,7 +294,10 @@ function jaggedBuilder(
   // (plus the entry offsets of the largest basket: a basket decompressed in place puts them
   // after its values)
   const values = new ValueBytes(Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64));
-  const offsets = new Int32Array(entries + 1);
+  // not zero-filled: offsets[0] is set here, every other one as its entry is added (finish()
+  // checks that all entries were)
+  const offsets = new Int32Array(Buffer.allocUnsafeSlow(4 * (entries + 1)).buffer, 0, entries + 1);
+  offsets[0] = 0;
   let row = 0;
 
   /**
