@@ -252,6 +252,32 @@ describe('figureSvg', () => {
     expect(doc.querySelector('rect')!.getAttribute('fill')).toBe('#111111');
   });
 
+  test("a long y title is cut to its panel's height, so the pull panel's title does not run into it", () => {
+    const [table] = readHEPData(
+      sharedPath('hepdata', 'validator', 'test_data', 'valid_data_with_percent.yaml')
+    );
+    const edges = [0.26, ...table.independent_variables[0].values.map(b => b.high!)];
+    const fourMu = readCSV(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'));
+    const h = new Hist1D(edges).fill(numericColumn(fourMu, 'M').map(m => m / 1000));
+    const figure = comparisonFigure(compareHEPData(table, h, { normalize: 'table' }));
+    const doc = parse(figureSvg(figure));
+    const titles = [...doc.querySelectorAll('text[transform]')];
+    expect(titles.length).toBe(2); // the main panel's y title and the pull panel's
+    const heights = ['y', 'y2'].map(id => {
+      const ticks = [...doc.querySelectorAll(`g.ytick[data-axis="${id}"] text`)];
+      const ys = ticks.map(t => Number(t.getAttribute('y')));
+      return Math.max(...ys) - Math.min(...ys);
+    });
+    // The table's y title (with its units) is longer than the main panel is high, at 0.6 em a glyph.
+    const full = (figure.layout as { yaxis: { title: { text: string } } }).yaxis.title.text;
+    expect(full.length * 12 * 0.6).toBeGreaterThan(heights[0] + 40);
+    titles.forEach((t, i) =>
+      expect(t.textContent!.length * 12 * 0.6).toBeLessThanOrEqual(heights[i] + 40)
+    );
+    expect(titles[0].textContent).toBe(`${full.slice(0, titles[0].textContent!.length - 1)}…`);
+    expect(titles[1].textContent).toBe('Pull');
+  });
+
   test('a heatmap is one PNG, a pixel per cell, its colour index scaled to the count', () => {
     const [eta1, eta2] = columns(ZMUMU, 'eta1', 'eta2');
     const h = new Hist2D(new Axis(24, -2.4, 2.4), new Axis(24, -2.4, 2.4)).fill(eta1, eta2);

@@ -4,6 +4,7 @@
 // nbconvert's HTML). Browser-safe and deterministic: the same figure gives the same bytes. No clip
 // paths or ids (two pictures inlined in one HTML page would share them): shapes are clamped to
 // the plot area instead. All text is escaped (titles come from records' metadata).
+import { clipText } from './format';
 import { base64, indexedPng } from './png';
 import type { PlotlyFigureLike } from './plotly';
 
@@ -46,6 +47,16 @@ const THEMES: Record<'light' | 'dark', Theme> = {
 
 const FONT = 'font-family="sans-serif"';
 const FONT_SIZE = 12;
+
+/**
+ * Text cut with "…" to about `length` pixels at FONT_SIZE (an average glyph width: there is no
+ * text measuring without a DOM). A y title longer than its subplot (HEPData's are often long)
+ * would otherwise run into the title of the panel below it.
+ */
+function fitted(text: string, length: number): string {
+  const max = Math.max(4, Math.floor(length / (FONT_SIZE * 0.6)));
+  return clipText(text, max);
+}
 
 type Obj = Record<string, unknown>;
 
@@ -597,7 +608,7 @@ export function figureSvg(figure: PlotlyFigureLike, options: FigureSvgOptions = 
       out.push(
         isX
           ? `<text x="${mid}" y="${c(base + 38)}" text-anchor="middle" fill="${theme.ink}">${escapeXml(axisTitle)}</text>`
-          : `<text transform="translate(${c(base - 48)} ${mid}) rotate(-90)" text-anchor="middle" fill="${theme.ink}">${escapeXml(axisTitle)}</text>`
+          : `<text transform="translate(${c(base - 48)} ${mid}) rotate(-90)" text-anchor="middle" fill="${theme.ink}">${escapeXml(fitted(axisTitle, Math.abs(axis.p1 - axis.p0)))}</text>`
       );
     }
   }
