@@ -100,6 +100,17 @@ function fmtPull(v: number): string {
   return String(Number(v.toPrecision(4))).replace('-', '\u2212');
 }
 
+/** The CMS four-muon masses (in TeV) compared with a HEPData table of the validator's test data. */
+function fourLeptonComparison() {
+  const [table] = readHEPData(
+    sharedPath('hepdata', 'validator', 'test_data', 'valid_data_with_percent.yaml')
+  );
+  const edges = [0.26, ...table.independent_variables[0].values.map(b => b.high!)];
+  const fourMu = readCSV(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'));
+  const h = new Hist1D(edges).fill(numericColumn(fourMu, 'M').map(m => m / 1000));
+  return { table, c: compareHEPData(table, h, { normalize: 'table' }) };
+}
+
 // Coordinates are written to 0.1 px: a value read back is within ~0.15 px of the truth.
 const PX = 0.15;
 
@@ -201,13 +212,7 @@ describe('figureSvg', () => {
   });
 
   test('a HEPData comparison: points at the table values, error bars as the table says', () => {
-    const [table] = readHEPData(
-      sharedPath('hepdata', 'validator', 'test_data', 'valid_data_with_percent.yaml')
-    );
-    const edges = [0.26, ...table.independent_variables[0].values.map(b => b.high!)];
-    const fourMu = readCSV(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'));
-    const h = new Hist1D(edges).fill(numericColumn(fourMu, 'M').map(m => m / 1000));
-    const c = compareHEPData(table, h, { normalize: 'table' });
+    const { table, c } = fourLeptonComparison();
     const doc = parse(figureSvg(comparisonFigure(c), { theme: 'dark' }));
     const y = axisMap(doc, 'y');
     const dots = [
@@ -253,13 +258,7 @@ describe('figureSvg', () => {
   });
 
   test("a long y title is cut to its panel's height, so the pull panel's title does not run into it", () => {
-    const [table] = readHEPData(
-      sharedPath('hepdata', 'validator', 'test_data', 'valid_data_with_percent.yaml')
-    );
-    const edges = [0.26, ...table.independent_variables[0].values.map(b => b.high!)];
-    const fourMu = readCSV(path.join(REPO_ROOT, 'data', 'events', '4mu_2012.csv'));
-    const h = new Hist1D(edges).fill(numericColumn(fourMu, 'M').map(m => m / 1000));
-    const figure = comparisonFigure(compareHEPData(table, h, { normalize: 'table' }));
+    const figure = comparisonFigure(fourLeptonComparison().c);
     const doc = parse(figureSvg(figure));
     const titles = [...doc.querySelectorAll('text[transform]')];
     expect(titles.length).toBe(2); // the main panel's y title and the pull panel's
