@@ -6,69 +6,10 @@
 // the first plot. A second row set says where tslab's time goes, measured in one Node process
 // with tslab's own converter: TypeScript's start, type-checking the helpers' import, loading them.
 import path from 'node:path';
-import { row, runNode, runPython } from './lib.mjs';
+import { row, runNode } from './lib.mjs';
+import { timeFirstPlot } from './kernel-timing.mjs';
 
 const GOAL_FIRST_PLOT_S = 2.5;
-
-const TSLAB_CELL = [
-  'import * as od from "@opendata-lab/kernel-helpers";',
-  'const t = od.readCSV(od.dataPath("events", "Zmumu.csv"));',
-  'od.show(new od.Hist1D(60, 60, 120).fill(od.numericColumn(t, "M")));'
-].join('\n');
-
-const PYTHON_CELL = [
-  'import numpy as np, pandas as pd, plotly.graph_objects as go',
-  'from IPython.display import display',
-  'from opendata_lab.samples import data_path',
-  't = pd.read_csv(data_path("events", "Zmumu.csv"))',
-  'counts, edges = np.histogram(t["M"], bins=60, range=(60, 120))',
-  'display(go.Figure(go.Bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=1)))'
-].join('\n');
-
-// Starts each kernel `runs` times (alternating), reports medians of ready and first-plot seconds.
-const DRIVER = `
-import os, statistics, time
-from jupyter_client.manager import KernelManager
-
-PLOTLY = "application/vnd.plotly.v1+json"
-
-def cpu_seconds(pid):
-    # The kernel's own CPU time (user + system), steadier than wall time on a shared machine.
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except OSError:
-        return float("nan")
-
-def once(name, code, cwd):
-    t0 = time.perf_counter()
-    km = KernelManager(kernel_name=name)
-    km.start_kernel(cwd=cwd)
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=120)
-        ready = time.perf_counter() - t0
-        plot = None
-        def hook(msg):
-            nonlocal plot
-            data = msg["content"].get("data", {})
-            if plot is None and PLOTLY in data:
-                plot = time.perf_counter() - t0
-        reply = kc.execute_interactive(code, timeout=120, output_hook=hook)
-        if reply["content"]["status"] != "ok" or plot is None:
-            raise RuntimeError(f"{name}: no plot ({reply['content']})")
-        return ready, plot, cpu_seconds(km.provisioner.process.pid)
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-
-times = {"tslab": [], "python3": []}
-for _ in range(RUNS):
-    times["tslab"].append(once("tslab", TSLAB_CELL, CWD))
-    times["python3"].append(once("python3", PYTHON_CELL, CWD))
-report({name: [statistics.median(t[i] for t in ts) for i in (0, 1, 2)] for name, ts in times.items()})
-`;
 
 // tslab's phases in one process, with the converter the kernel uses (cwd: the notebooks), in CPU
 // seconds (user + system: steadier than wall time on a shared machine).
@@ -95,16 +36,9 @@ _report(laps);
 export async function run(ctx) {
   const runs = ctx.quick ? 1 : 3;
   const notebooks = path.join(ctx.root, 'notebooks');
-  const driver = [
-    `RUNS = ${runs}`,
-    `CWD = ${JSON.stringify(notebooks)}`,
-    `TSLAB_CELL = ${JSON.stringify(TSLAB_CELL)}`,
-    `PYTHON_CELL = ${JSON.stringify(PYTHON_CELL)}`,
-    DRIVER
-  ].join('\n');
-  const got = await runPython(ctx, driver);
-  const [tslabReady, tslabPlot, tslabCpu] = got.tslab;
-  const [pyReady, pyPlot, pyCpu] = got.python3;
+  const { kernel, python } = await timeFirstPlot(ctx, 'tslab', runs);
+  const { ready: tslabReady, plot: tslabPlot, cpu: tslabCpu } = kernel;
+  const { ready: pyReady, plot: pyPlot, cpu: pyCpu } = python;
   ctx.log(
     `kernel-start: tslab ready ${tslabReady.toFixed(2)} s, plot ${tslabPlot.toFixed(2)} s; ` +
       `ipykernel ready ${pyReady.toFixed(2)} s, plot ${pyPlot.toFixed(2)} s (medians of ${runs}); ` +
