@@ -14,13 +14,13 @@ from queue import Empty
 from typing import Any
 
 import jupyter_kernel_test
+import kernel_suite
 from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-class DenoKernelTests(jupyter_kernel_test.KernelTests):
+class DenoKernelTests(kernel_suite.TypeScriptSamples, jupyter_kernel_test.KernelTests):
     kernel_name = "deno"
 
     @classmethod
@@ -42,30 +42,17 @@ class DenoKernelTests(jupyter_kernel_test.KernelTests):
             if msg["parent_header"].get("msg_id") == parent and msg["msg_type"] != "status":
                 outputs.append(msg)
 
-    language_name = "typescript"
-    file_extension = ".ts"
-
-    code_hello_world = 'console.log("hello, world")'
-    code_stderr = 'console.error("to stderr")'
-    code_generate_error = 'throw new Error("boom")'
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
         {"code": '"a" + "b"', "result": '"ab"'},
-        # The display protocol the helpers' values use: the value's own bundle is the result.
-        {"code": '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>r</b>" }; } })',
-         "mime": "text/html", "result": "<b>r</b>"},
-        # ... which the helpers' own values implement: a Hist1D shows as its plot.
-        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
-                 "new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5])",
-         "mime": PLOTLY_MIME},
+        kernel_suite.display_protocol_sample("<b>r</b>"),
+        kernel_suite.HELPERS_RESULT_SAMPLE,
     ]
     code_display_data = [
         # Deno's own display, and the helpers' show(), which sends through Deno.jupyter.broadcast.
         {"code": 'await Deno.jupyter.display({ "text/html": "<b>x</b>" }, { raw: true })',
          "mime": "text/html"},
-        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
-                 "od.show(new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5]));",
-         "mime": PLOTLY_MIME},
+        kernel_suite.HELPERS_SHOW_SAMPLE,
     ]
     code_clear_output = 'Deno.jupyter.broadcast("clear_output", { wait: false })'
 
@@ -73,13 +60,10 @@ class DenoKernelTests(jupyter_kernel_test.KernelTests):
         {"text": "Math.ma", "matches": {"max"}},
         {"text": "console.lo", "matches": {"log"}},
     ]
-    complete_code_samples = ["const x = 1", "console.log(1)"]
-    incomplete_code_samples = ["function f() {", "const o = {"]
     invalid_code_samples = ["let x = )"]
 
     # Not applicable to Deno's kernel (2.9.6). Each skip first asks the kernel, so that a Deno
     # which learns the request runs the real check instead of being skipped unseen.
-    code_inspect_sample = "Math.max"
     code_execute_result_for_history = "6 * 7"
 
     def test_inspect(self) -> None:
@@ -100,19 +84,10 @@ class DenoKernelTests(jupyter_kernel_test.KernelTests):
         self.supported_history_operations = ("tail", "range")
         super().test_history()
 
-    def test_pager(self) -> None:
-        raise unittest.SkipTest("TypeScript has no pager payload (IPython's `?`) to ask for")
 
-
-class DenoIopubWelcomeTests(jupyter_kernel_test.IopubWelcomeTests):
+class DenoIopubWelcomeTests(kernel_suite.NoIopubWelcome):
     kernel_name = "deno"
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        raise unittest.SkipTest(
-            "iopub_welcome (JEP 65) is optional and announced by no kernel_info field; Deno's "
-            "kernel does not send it"
-        )
+    not_sent_because = "Deno's kernel does not send it"
 
 
 if __name__ == "__main__":

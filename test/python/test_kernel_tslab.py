@@ -13,13 +13,13 @@ import unittest
 from pathlib import Path
 
 import jupyter_kernel_test
+import kernel_suite
 from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 
-class TslabKernelTests(jupyter_kernel_test.KernelTests):
+class TslabKernelTests(kernel_suite.TypeScriptSamples, jupyter_kernel_test.KernelTests):
     kernel_name = "tslab"
 
     @classmethod
@@ -28,40 +28,24 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
         work.mkdir(parents=True, exist_ok=True)
         cls.km, cls.kc = start_new_kernel(kernel_name=cls.kernel_name, cwd=str(work))
 
-    language_name = "typescript"
-    file_extension = ".ts"
-
-    code_hello_world = 'console.log("hello, world")'
-    code_stderr = 'console.error("to stderr")'
-    code_generate_error = 'throw new Error("boom")'
     code_execute_result = [
         {"code": "6 * 7", "result": "42"},
         {"code": '"a" + "b"', "result": "'ab'"},  # util.inspect's quotes, as Node's REPL shows it
-        # Deno's display protocol: the value's own bundle is the execute_result.
-        {"code": '({ [Symbol.for("Jupyter.display")]() { return { "text/html": "<b>x</b>" }; } })',
-         "mime": "text/html", "result": "<b>x</b>"},
-        # The helpers' own values through that protocol.
-        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
-                 "new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5])",
-         "mime": PLOTLY_MIME},
+        kernel_suite.display_protocol_sample("<b>x</b>"),
+        kernel_suite.HELPERS_RESULT_SAMPLE,
     ]
     code_display_data = [
         {"code": 'import * as tslab from "tslab";\ntslab.display.html("<b>x</b>")',
          "mime": "text/html"},
-        {"code": 'import * as od from "@opendata-lab/kernel-helpers";\n'
-                 "od.show(new od.Hist1D(2, 0, 2).fill([0.5, 1.5, 1.5]));",
-         "mime": PLOTLY_MIME},
+        kernel_suite.HELPERS_SHOW_SAMPLE,
     ]
     completion_samples = [
         {"text": "Math.ma", "matches": {"max"}},
         {"text": "Number.isSafe", "matches": {"isSafeInteger"}},
     ]
-    complete_code_samples = ["const x = 1", "console.log(1)"]
-    incomplete_code_samples = ["function f() {", "const o = {"]
     # tslab's is_complete answers only complete or incomplete (a syntax error is left to the
     # compiler, which reports it when the cell runs), so no sample can be "invalid".
     invalid_code_samples: list[str] = []
-    code_inspect_sample = "Math.max"
 
     def test_error(self) -> None:
         super().test_error()
@@ -127,19 +111,10 @@ class TslabKernelTests(jupyter_kernel_test.KernelTests):
     def test_history(self) -> None:
         raise unittest.SkipTest("tslab keeps no history: it does not answer history_request")
 
-    def test_pager(self) -> None:
-        raise unittest.SkipTest("TypeScript has no pager payload (IPython's `?`) to ask for")
 
-
-class TslabIopubWelcomeTests(jupyter_kernel_test.IopubWelcomeTests):
+class TslabIopubWelcomeTests(kernel_suite.NoIopubWelcome):
     kernel_name = "tslab"
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        raise unittest.SkipTest(
-            "iopub_welcome (JEP 65) is optional and announced by no kernel_info field; tslab's "
-            "iopub is a plain PUB socket and does not send it"
-        )
+    not_sent_because = "tslab's iopub is a plain PUB socket and does not send it"
 
 
 if __name__ == "__main__":
