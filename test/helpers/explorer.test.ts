@@ -1,8 +1,6 @@
 // The explorer's pieces: the crossfilter engine against a direct loop over the events after every
 // brush move and rebin, the column encoding against Node's own base64 and the plain formula, the
 // output's size budget, and the cut code (maskWhere with ranges) against Zmumu.csv read here.
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   CODE_MISSING,
   EXPLORER_MIME,
@@ -25,8 +23,7 @@ import {
   quantize,
   readCSV
 } from '../../kernel-helpers/src';
-
-const repo = path.resolve(__dirname, '..', '..');
+import { ZMUMU_CSV, zmumuColumns } from '../support/zmumu';
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -173,19 +170,6 @@ test('every bin count offered is exact: level edges fall on bin edges', () => {
   );
 });
 
-/** Zmumu.csv's columns, parsed here with a plain split. */
-function zmumu(): Record<string, number[]> {
-  const [header, ...rows] = fs
-    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const names = header.split(',');
-  const out: Record<string, number[]> = {};
-  names.forEach(n => (out[n] = []));
-  for (const row of rows) row.split(',').forEach((v, j) => out[names[j]].push(Number(v)));
-  return out;
-}
-
 function shownBundle(table: Parameters<typeof explore>[0], columns: string[], options = {}) {
   const shown: MimeBundle[] = [];
   explore(table, columns, { ...options, display: { bundle: b => void shown.push(b) } });
@@ -194,8 +178,8 @@ function shownBundle(table: Parameters<typeof explore>[0], columns: string[], op
 }
 
 test('a real sample: histograms, rebins and cuts in the browser equal the file counted here', () => {
-  const data = zmumu();
-  const events = readCSV(path.join(repo, 'data', 'events', 'Zmumu.csv'));
+  const data = zmumuColumns();
+  const events = readCSV(ZMUMU_CSV);
   const ranges = { M: [60, 120] as [number, number], pt1: [0, 100] as [number, number] };
   const bundle = shownBundle(events, ['M', 'pt1'], {
     ranges,

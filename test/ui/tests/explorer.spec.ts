@@ -6,24 +6,13 @@ import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
+import { zmumuColumns } from '../../support/zmumu';
+import { cssColour } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
 const uiRoot = path.join(repo, 'build', 'ui-root');
 const STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
-
-/** Zmumu.csv's columns, parsed here with a plain split. */
-function zmumu(): Record<string, number[]> {
-  const [header, ...rows] = fs
-    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const names = header.split(',');
-  const out: Record<string, number[]> = {};
-  names.forEach(n => (out[n] = []));
-  for (const row of rows) row.split(',').forEach((v, j) => out[names[j]].push(Number(v)));
-  return out;
-}
 
 const RANGES: Record<string, [number, number]> = {
   M: [60, 120],
@@ -129,17 +118,6 @@ async function brush(
   await page.mouse.up();
 }
 
-function cssColour(page: IJupyterLabPageFixture, name: string): Promise<string> {
-  return page.evaluate(variable => {
-    const probe = document.createElement('div');
-    probe.style.color = `var(${variable})`;
-    document.body.appendChild(probe);
-    const colour = getComputedStyle(probe).color;
-    probe.remove();
-    return colour;
-  }, name);
-}
-
 const barFill = (explorer: Locator) =>
   explorer
     .locator('rect.odl-Explorer-bar')
@@ -150,7 +128,7 @@ test('brushing the mass cuts the events: linked histograms, count, code, rebin, 
   page,
   tmpPath
 }) => {
-  const data = zmumu();
+  const data = zmumuColumns();
   const name = 'explorer.ipynb';
   writeNotebook(tmpPath, name, notebook());
   await page.theme.setLightTheme();

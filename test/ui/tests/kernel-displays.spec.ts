@@ -5,6 +5,8 @@ import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { zmumuColumns } from '../../support/zmumu';
+import { TSLAB_KERNEL, codeNotebook, openNotebook } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
@@ -18,23 +20,6 @@ const CELLS = [
   'const cat = await od.catalog();\nawait cat.get(5200)'
 ];
 
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map(source => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript (tslab)', language: 'typescript' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
 /** Record 5200's DOI as the bundled snapshot stores it. */
 function storedDoi(): string {
   const dir = path.join(repo, 'data', 'catalog', 'records');
@@ -47,22 +32,17 @@ function storedDoi(): string {
 
 test('a table, a histogram and a record show as their rich results', async ({ page, tmpPath }) => {
   const name = 'kernel-displays.ipynb';
-  await page.contents.uploadContent(notebook(CELLS), 'text', `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
+  await openNotebook(page, tmpPath, name, codeNotebook(CELLS, TSLAB_KERNEL));
   await page.notebook.run();
 
   const cells = page.locator('.jp-Notebook .jp-Cell');
-  const [header, ...rows] = fs
-    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const columns = header.split(',');
+  const zmumu = zmumuColumns();
+  const columns = Object.keys(zmumu);
 
   const head = cells.nth(1).locator('.jp-OutputArea-output .opendata-table-head');
   const table = head.locator('table');
   await expect(head.locator('> div')).toHaveText(
-    `Table: ${rows.length.toLocaleString('en')} rows × ${columns.length} columns`
+    `Table: ${zmumu.M.length.toLocaleString('en')} rows × ${columns.length} columns`
   );
   await expect(table.locator('th')).toHaveText(columns);
   await expect(table.locator('td').last()).toHaveText(/^Float64$/);

@@ -6,47 +6,18 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openRecord } from './lab';
+import { zmumuMassCounts } from '../../support/zmumu';
+import { DENO_KERNEL, codeNotebook, modelOutputs, openNotebook, openRecord } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
 const ERROR_BOX = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]';
-const DENO = { name: 'deno', display_name: 'TypeScript (Deno)', language: 'typescript' };
-
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map(source => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: { kernelspec: DENO },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
 async function open(page: IJupyterLabPageFixture, tmpPath: string, name: string, cells: string[]) {
-  await page.contents.uploadContent(notebook(cells), 'text', `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
+  await openNotebook(page, tmpPath, name, codeNotebook(cells, DENO_KERNEL));
   // The notebook runs in Deno's kernel, as its metadata asks.
   await expect(page.locator('.jp-NotebookPanel-toolbar .jp-KernelName')).toHaveText(
     'TypeScript (Deno)'
   );
-}
-
-/** Every cell's outputs as the notebook model holds them. */
-function modelOutputs(page: IJupyterLabPageFixture): Promise<Record<string, unknown>[][]> {
-  return page.evaluate(() => {
-    type Model = { outputs: { toJSON(): Record<string, unknown>[] } };
-    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: unknown } } })
-      .jupyterapp;
-    const panel = app.shell.currentWidget as { content: { widgets: { model: Model }[] } };
-    return panel.content.widgets.map(cell => cell.model.outputs.toJSON());
-  });
 }
 
 test('a thrown helper error in a Deno cell is a Jupyter error output', async ({
@@ -83,21 +54,6 @@ test('a thrown helper error in a Deno cell is a Jupyter error output', async ({
   });
   await failing.screenshot({ path: path.join(artifacts, 'kernel-error-deno.png') });
 });
-
-/** Zmumu.csv's M column, counted here into 60 bins of 1 GeV from 60 GeV. */
-function zmumuMassCounts(): number[] {
-  const [header, ...rows] = fs
-    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const column = header.split(',').indexOf('M');
-  const counts = new Array<number>(60).fill(0);
-  for (const row of rows) {
-    const m = Number(row.split(',')[column]);
-    if (m >= 60 && m < 120) counts[Math.floor(m - 60)]++;
-  }
-  return counts;
-}
 
 test('od.show() in a Deno cell renders the histogram as a Plotly figure', async ({
   page,

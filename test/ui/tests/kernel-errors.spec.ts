@@ -5,6 +5,7 @@
 // caret under the call. Run all stops at the failing cell, as with Python.
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+import { TSLAB_KERNEL, codeNotebook, modelOutputs, openNotebook } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
@@ -16,31 +17,12 @@ const CELLS = [
   'console.log("ran after the error");'
 ];
 
-function notebook(cells: string[]): string {
-  return JSON.stringify({
-    cells: cells.map(source => ({
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript (tslab)', language: 'typescript' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
 test('a thrown helper error shows as a Jupyter error output with the cell line', async ({
   page,
   tmpPath
 }) => {
   const name = 'kernel-error.ipynb';
-  await page.contents.uploadContent(notebook(CELLS), 'text', `${tmpPath}/${name}`);
-  await page.notebook.openByPath(`${tmpPath}/${name}`);
-  await page.notebook.activate(name);
+  await openNotebook(page, tmpPath, name, codeNotebook(CELLS, TSLAB_KERNEL));
   // Run all (Galata's notebook.run() waits for every cell to run, and the last one must not).
   await page.evaluate(() =>
     (
@@ -68,13 +50,7 @@ test('a thrown helper error shows as a Jupyter error output with the cell line',
 
   // The model holds an `error` output (a stderr stream before the tslab patch), and nothing
   // ran after it.
-  const outputs = await page.evaluate(() => {
-    type Model = { outputs: { toJSON(): Record<string, unknown>[] } };
-    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: unknown } } })
-      .jupyterapp;
-    const panel = app.shell.currentWidget as { content: { widgets: { model: Model }[] } };
-    return panel.content.widgets.map(cell => cell.model.outputs.toJSON());
-  });
+  const outputs = await modelOutputs(page);
   expect(outputs[1]).toHaveLength(1);
   expect(outputs[1][0]).toMatchObject({
     output_type: 'error',

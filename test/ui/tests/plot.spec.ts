@@ -1,7 +1,8 @@
 import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
-import * as fs from 'fs';
 import * as path from 'path';
+import { zmumuMassCounts } from '../../support/zmumu';
+import { cssColour } from './lab';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 // Kept as test artefacts (Playwright empties its own output folder at each run).
@@ -9,38 +10,11 @@ const artifacts = path.join(repo, 'build', 'test-results', 'screenshots');
 const NOTEBOOK = '01-zmumu-mass.ipynb';
 const STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]';
 
-/** Zmumu.csv's M column, counted here into the notebook's 60 bins of 1 GeV from 60 GeV. */
-function zmumuMassCounts(): number[] {
-  const [header, ...rows] = fs
-    .readFileSync(path.join(repo, 'data', 'events', 'Zmumu.csv'), 'utf8')
-    .trim()
-    .split(/\r?\n/);
-  const column = header.split(',').indexOf('M');
-  const counts = new Array<number>(60).fill(0);
-  for (const row of rows) {
-    const m = Number(row.split(',')[column]);
-    if (m >= 60 && m < 120) counts[Math.floor(m - 60)]++;
-  }
-  return counts;
-}
-
 async function runNotebook(page: IJupyterLabPageFixture, tmpPath: string, name: string) {
   await page.contents.uploadFile(path.join(repo, 'notebooks', name), `${tmpPath}/${name}`);
   await page.notebook.openByPath(`${tmpPath}/${name}`);
   await page.notebook.activate(name);
   await page.notebook.run();
-}
-
-/** A --jp-* variable as the browser resolves it, in the rgb() form SVG styles are read back in. */
-function cssColour(page: IJupyterLabPageFixture, name: string): Promise<string> {
-  return page.evaluate(variable => {
-    const probe = document.createElement('div');
-    probe.style.color = `var(${variable})`;
-    document.body.appendChild(probe);
-    const colour = getComputedStyle(probe).color;
-    probe.remove();
-    return colour;
-  }, name);
 }
 
 /**
