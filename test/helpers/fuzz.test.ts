@@ -2,12 +2,14 @@
 // result or a typed OpenDataError, never another exception or a hang. CSV is also differential:
 // the file read in tiny chunks must equal the one-shot parse of the same bytes, error included.
 // Longer runs: node kernel-helpers/fuzz/fuzz.mjs --cases N --seed S (on the built helpers).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Table } from 'apache-arrow';
 import { OpenDataError, parseCSV, readCSV, readHEPData } from '../../kernel-helpers/src';
-import { sharedPath } from '../support/shared-data';
+import { checkedCount, JsrootBuffer } from '../../kernel-helpers/src/node/root/jsroot';
+import { REPO_ROOT, sharedPath } from '../support/shared-data';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prng, mutate } = require('../../kernel-helpers/fuzz/mutate.js') as {
@@ -125,3 +127,82 @@ test(`HEPData: ${CASES} mutated samples give tables or a typed error`, () => {
   expect(errors).toBeLessThan(CASES);
   expect(slowest).toBeLessThan(2000);
 }, 120_000);
+
+// ROOT (jsroot is ES modules: the reader runs in a child process on the compiled dist/). Damaged
+// TTree metadata whose fBranches/fLeaves count jsroot turned into `new Array(count)` ran the JS
+// heap out of memory, a fatal error that kills a notebook's kernel: the child gets a small heap,
+// so a regression fails here instead of taking jest down. Cases of test/support/root-fuzz.cjs
+// (seed 1 case 110, seed 2 case 77) over the two NanoAOD files.
+test.each([
+  [1, 110],
+  [2, 77]
+])(
+  'ROOT: damaged NanoAOD, root-fuzz seed %i case %i, is a typed error in a 256 MB heap',
+  (seed, k) => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=256',
+        path.join(REPO_ROOT, 'test', 'support', 'root-fuzz.cjs'),
+        '--cases',
+        '300',
+        '--seed',
+        String(seed),
+        '--only',
+        String(k),
+        '--verbose',
+        sharedPath('events', 'root', 'nanoAOD_2015_CMS_Open_Data_ttbar.root'),
+        path.join(REPO_ROOT, 'data', 'events', 'nano_dimuon.root')
+      ],
+      { encoding: 'utf8', timeout: 60_000 }
+    );
+    expect({
+      status: r.status,
+      signal: r.signal,
+      heap: /heap out of memory/.test(r.stderr)
+    }).toEqual({ status: 0, signal: null, heap: false });
+    const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(summary).toMatchObject({ cases: 1, ok: 0, typed: { E_FORMAT: 1 }, untyped: [] });
+    // the file and where in the TTree's bytes the count was read
+    expect(r.stderr).toMatch(
+      /E_FORMAT \S+\.root: bytes flipped at [\d,]+: cannot read Events \(TObjArray at byte \d+ of its object claims \d+ elements, \d+ bytes left\)/
+    );
+  },
+  60_000
+);
+
+/** A jsroot buffer stand-in: a big-endian count at `o`, then `left` more bytes. */
+function countBuffer(count: number, left: number): JsrootBuffer {
+  const bytes = Buffer.alloc(8 + 4 + left);
+  bytes.writeUInt32BE(count, 8);
+  const buf = {
+    o: 8,
+    length: bytes.length,
+    last_read_version: 3,
+    ntou4() {
+      buf.o += 4;
+      return bytes.readUInt32BE(buf.o - 4);
+    },
+    remain: () => buf.length - buf.o,
+    readTString: () => '',
+    readObjectAny: () => null,
+    classStreamer: () => undefined
+  };
+  return buf;
+}
+
+test('ROOT: a collection count is bounded by the bytes left in its object', () => {
+  // each element takes at least minBytes: 25 of 4 bytes fit in 100, 26 do not
+  expect(checkedCount(countBuffer(25, 100), 'TObjArray', 4)).toBe(25);
+  expect(checkedCount(countBuffer(0, 0), 'TList', 5)).toBe(0);
+  expect(() => checkedCount(countBuffer(26, 100), 'TObjArray', 4)).toThrow(
+    'TObjArray at byte 8 of its object claims 26 elements, 100 bytes left'
+  );
+  // the count of the OOM case (a flipped byte: 0x400000) and the largest one ROOT can write
+  expect(() => checkedCount(countBuffer(0x400000, 53845), 'TObjArray', 4)).toThrow(
+    /claims 4194304 elements/
+  );
+  expect(() => checkedCount(countBuffer(0xffffffff, 1 << 20), 'TList', 5)).toThrow(
+    /claims 4294967295 elements, 1048576 bytes left/
+  );
+});

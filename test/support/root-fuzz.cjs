@@ -138,6 +138,7 @@ async function main() {
     } catch (err) {
       if (err instanceof helpers.OpenDataError) {
         summary.typed[err.code] = (summary.typed[err.code] ?? 0) + 1;
+        if (a.verbose) process.stderr.write(`  ${err.code} ${err.message}\n`);
       } else {
         summary.untyped.push({
           case: label,

@@ -21,6 +21,7 @@ export interface JsrootFile {
 
 interface JsrootIO {
   openFile(arg: unknown): Promise<JsrootFile>;
+  addUserStreamer(type: string, streamer: (buf: JsrootBuffer, obj: JsrootObject) => void): void;
   R__unzip(view: DataView, size: number, noalert?: boolean): Promise<DataView | null>;
   FileProxy: new () => object;
 }
@@ -35,8 +36,79 @@ export function loadJsroot(): Promise<JsrootIO> {
   return (io ??= (async () => {
     const core = await import('jsroot/core' as string);
     core.internals._ZstdStream = { decompress: (bytes: Uint8Array) => zstdDecompress(bytes) };
-    return (await import('jsroot/io' as string)) as JsrootIO;
+    const jsroot = (await import('jsroot/io' as string)) as JsrootIO;
+    guardCollections(jsroot);
+    return jsroot;
   })());
+}
+
+/** The part of jsroot's TBuffer the collection streamers below use. */
+export interface JsrootBuffer {
+  o: number;
+  length: number;
+  last_read_version: number;
+  ntou4(): number;
+  remain(): number;
+  readTString(): string;
+  readObjectAny(): unknown;
+  classStreamer(obj: JsrootObject, className: string): void;
+}
+
+/**
+ * A collection's object count as read from damaged bytes, checked against what is left of the
+ * buffer: each element takes at least `minBytes`. jsroot allocates `new Array(count)` before
+ * reading any element, and a V8 array of up to ~32M holes is 8 bytes each on the JS heap: a
+ * flipped count byte in a TTree's fBranches/fLeaves ran a 512 MB heap out of memory (a fatal
+ * error, not an exception, so nothing downstream could catch it).
+ */
+export function checkedCount(buf: JsrootBuffer, what: string, minBytes: number): number {
+  const at = buf.o;
+  const count = buf.ntou4();
+  if (count * minBytes > buf.remain()) {
+    throw new Error(
+      `${what} at byte ${at} of its object claims ${count} elements, ${buf.remain()} bytes left`
+    );
+  }
+  return count;
+}
+
+/**
+ * jsroot's TObjArray and TList streamers, the same reads with the element count bounded (see
+ * checkedCount), installed through jsroot's own hook for custom streamers rather than by patching
+ * its sources. Every element is at least a 4-byte object tag (a TList's also a 1-byte option).
+ */
+function guardCollections(jsroot: JsrootIO): void {
+  jsroot.addUserStreamer('TObjArray', (buf, list) => {
+    list._typename ??= 'TObjArray';
+    list.$kind = 'TObjArray';
+    list.name = '';
+    const ver = buf.last_read_version;
+    if (ver > 2) buf.classStreamer(list, 'TObject');
+    if (ver > 1) list.name = buf.readTString();
+    const n = checkedCount(buf, 'TObjArray', 4);
+    list.arr = new Array(n);
+    list.fLast = n - 1;
+    list.fLowerBound = buf.ntou4();
+    for (let i = 0; i < n; i++) list.arr[i] = buf.readObjectAny();
+  });
+  const list = (buf: JsrootBuffer, obj: JsrootObject) => {
+    obj._typename ??= 'TList';
+    obj.$kind = 'TList';
+    obj.name = '';
+    obj.arr = [];
+    obj.opt = [];
+    if (buf.last_read_version <= 3) return;
+    buf.classStreamer(obj, 'TObject');
+    obj.name = buf.readTString();
+    const n = checkedCount(buf, 'TList', 5);
+    obj.arr = new Array(n);
+    obj.opt = new Array(n);
+    for (let i = 0; i < n; i++) {
+      obj.arr[i] = buf.readObjectAny();
+      obj.opt[i] = buf.readTString();
+    }
+  };
+  jsroot.addUserStreamer('TList', list); // THashList is jsroot's alias of TList
 }
 
 let silenced = 0;
