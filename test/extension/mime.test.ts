@@ -3,18 +3,12 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 import * as mime from '../../extension/mime';
 import * as rendererModule from '../../extension/plotly-renderer';
+import { plotlyRendererOptions } from './plotly-stand-in';
 
 const { default: extension, rendererFactory } = mime;
 
-// jsdom cannot run Plotly (no layout, no SVG measuring): the real drawing is checked in the
-// Chromium UI tests. Here a stand-in records what the renderer asks of Plotly.
-jest.mock('plotly.js-cartesian-dist-min', () => ({
-  react: jest.fn(() => Promise.resolve()),
-  relayout: jest.fn(() => Promise.resolve()),
-  restyle: jest.fn(() => Promise.resolve()),
-  purge: jest.fn(),
-  Plots: { resize: jest.fn(() => Promise.resolve()) }
-}));
+// jsdom cannot run Plotly: a stand-in records what the renderer asks of it.
+jest.mock('plotly.js-cartesian-dist-min', () => jest.requireActual('./plotly-stand-in').plotly());
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Plotly = require('plotly.js-cartesian-dist-min') as {
   react: jest.Mock;
@@ -34,13 +28,7 @@ function mimeModel(value: unknown): IRenderMime.IMimeModel {
 }
 
 function createRenderer(): IRenderMime.IRenderer {
-  return rendererFactory.createRenderer({
-    mimeType: PLOTLY_MIME,
-    sanitizer: { sanitize: (html: string) => html },
-    resolver: null,
-    linkHandler: null,
-    latexTypesetter: null
-  });
+  return rendererFactory.createRenderer(plotlyRendererOptions);
 }
 
 // A histogram as the kernel helpers display it.

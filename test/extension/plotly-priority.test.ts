@@ -5,25 +5,12 @@ import { Widget } from '@lumino/widgets';
 import { rendererFactory } from '../../extension/mime';
 import { claimPlotlyMime } from '../../extension/plotly-priority';
 import { PlotlyRenderer, cartesianOnly } from '../../extension/plotly-renderer';
+import { plotlyRendererOptions } from './plotly-stand-in';
 
 // jsdom cannot run Plotly: a stand-in records what the renderer asks of it.
-jest.mock('plotly.js-cartesian-dist-min', () => ({
-  react: jest.fn(() => Promise.resolve()),
-  relayout: jest.fn(() => Promise.resolve()),
-  restyle: jest.fn(() => Promise.resolve()),
-  purge: jest.fn(),
-  Plots: { resize: jest.fn(() => Promise.resolve()) }
-}));
+jest.mock('plotly.js-cartesian-dist-min', () => jest.requireActual('./plotly-stand-in').plotly());
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Plotly = require('plotly.js-cartesian-dist-min') as { react: jest.Mock };
-
-const options: IRenderMime.IRendererOptions = {
-  mimeType: PLOTLY_MIME,
-  sanitizer: { sanitize: (html: string) => html },
-  resolver: null,
-  linkHandler: null,
-  latexTypesetter: null
-};
 
 function model(figure: object): IRenderMime.IMimeModel {
   return {
@@ -72,13 +59,13 @@ describe('claimPlotlyMime', () => {
     expect(rendermime.getFactory(PLOTLY_MIME)).toBe(claimed);
 
     // Our renderer draws the cartesian figures the helpers make...
-    const ours = claimed.createRenderer(options);
+    const ours = claimed.createRenderer(plotlyRendererOptions);
     expect(ours).toBeInstanceOf(PlotlyRenderer);
     await ours.renderModel(model(bars));
     expect(Plotly.react).toHaveBeenCalledTimes(1);
     expect(other.drawn).toEqual([]);
     // ...and hands a 3-D figure (not in our cartesian bundle) to the other extension's renderer.
-    const third = claimed.createRenderer(options);
+    const third = claimed.createRenderer(plotlyRendererOptions);
     Widget.attach(third as Widget, document.body);
     await third.renderModel(model(surface));
     expect(Plotly.react).toHaveBeenCalledTimes(1);
