@@ -218,23 +218,26 @@ describe.each(PROTOCOLS)('over %s', protocol => {
   );
 });
 
-test('the histogram of all files agrees with uproot + numpy', async () => {
-  const result = await runDataset(
-    Array.from({ length: 6 }, (_, i) => local(i)),
-    spec,
-    { threads: 2, progress: null }
-  );
+/**
+ * The peer's answer: over `files`, uproot reads Events' nMuon and Muon_pt as `t`, the awkward
+ * expression `values` picks the muon pts to count, numpy sums their 50 bins on [0, 200) GeV.
+ */
+function uprootMuonPtHistogram(files: string[], values: string): number[] {
   const script = [
     'import sys, json, numpy as np, uproot, awkward as ak',
     'total = np.zeros(50)',
     'for f in sys.argv[1:]:',
     '    t = uproot.open(f)["Events"].arrays(["nMuon", "Muon_pt"])',
-    '    pt = ak.to_numpy(ak.flatten(t.Muon_pt[t.nMuon >= 2]))',
-    '    total += np.histogram(pt, bins=50, range=(0, 200))[0]',
+    `    total += np.histogram(ak.to_numpy(${values}), bins=50, range=(0, 200))[0]`,
     'print(json.dumps(total.tolist()))'
   ].join('\n');
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' }));
+}
+
+test('the histogram of all files agrees with uproot + numpy', async () => {
   const files = Array.from({ length: 6 }, (_, i) => local(i));
-  const numpy = JSON.parse(execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' }));
+  const result = await runDataset(files, spec, { threads: 2, progress: null });
+  const numpy = uprootMuonPtHistogram(files, 'ak.flatten(t.Muon_pt[t.nMuon >= 2])');
   expect(Array.from(result.histograms.pt.counts)).toEqual(numpy);
 }, 60000);
 
@@ -268,16 +271,7 @@ test('a module fills derived histograms in the workers: the leading muon pt, as 
       },
       { threads: 2, progress: null }
     );
-    const script = [
-      'import sys, json, numpy as np, uproot, awkward as ak',
-      'total = np.zeros(50)',
-      'for f in sys.argv[1:]:',
-      '    t = uproot.open(f)["Events"].arrays(["nMuon", "Muon_pt"])',
-      '    lead = ak.to_numpy(ak.drop_none(ak.firsts(t.Muon_pt[t.nMuon >= 2])))',
-      '    total += np.histogram(lead, bins=50, range=(0, 200))[0]',
-      'print(json.dumps(total.tolist()))'
-    ].join('\n');
-    const numpy = JSON.parse(execFileSync(PYTHON, ['-c', script, ...files], { encoding: 'utf8' }));
+    const numpy = uprootMuonPtHistogram(files, 'ak.drop_none(ak.firsts(t.Muon_pt[t.nMuon >= 2]))');
     expect(Array.from(result.histograms.leading_pt.counts)).toEqual(numpy);
     fs.writeFileSync(module, 'exports.other = 1;');
     await expect(
