@@ -21,11 +21,12 @@ import pytest
 import uproot
 from jupyter_client.manager import start_new_kernel
 
+from notebook_in_build import run_in_build
 from portal_standin import PortalStandIn, make_certificates
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "notebooks"))
-from run_notebooks import LATE_OUTPUT_SECONDS, CellFailure, run_notebook  # noqa: E402
+from run_notebooks import LATE_OUTPUT_SECONDS  # noqa: E402
 
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=\"alert(2)\"> '\"`${process.exit(1)}` \\ \n \u2028 \"\"\""
 
@@ -70,18 +71,9 @@ def run_cell(cell: dict, kernel: str, language: str, tmp_path: Path) -> str:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": language}
     nb.cells.append(nbformat.v4.new_code_cell(cell["source"], metadata=cell["metadata"]))
-    # tslab resolves @opendata-lab/kernel-helpers from the notebook's directory upwards.
-    work = ROOT / "build" / "loader-notebooks"
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / f"{tmp_path.name}-{kernel}.ipynb"
-    nbformat.write(nb, path)
-    try:
-        run_notebook(path, tmp_path, timeout=180)
-    except CellFailure as failure:
-        pytest.fail(f"{kernel} loader failed:\n{failure.source}\n---\n{failure.detail}")
-    finally:
-        path.unlink(missing_ok=True)
-    executed = nbformat.read(tmp_path / path.name, as_version=4)
+    executed_path = run_in_build(nb, "loader-notebooks", f"{tmp_path.name}-{kernel}.ipynb", tmp_path,
+                                 f"{kernel} loader")
+    executed = nbformat.read(executed_path, as_version=4)
     return "".join(o.get("text", "") for o in executed.cells[0].outputs if o.get("name") == "stdout")
 
 

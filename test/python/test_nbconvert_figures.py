@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -28,9 +27,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from notebook_in_build import run_in_build
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "test" / "notebooks"))
-from run_notebooks import CellFailure, run_notebook  # noqa: E402
 
 PLOTLY = "application/vnd.plotly.v1+json"
 SVG = "image/svg+xml"
@@ -75,18 +74,7 @@ def converted(tmp_path_factory):
     nb.metadata["kernelspec"] = {"name": "tslab", "display_name": "TypeScript", "language": "typescript"}
     for key, source in CELLS.items():
         nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"name": key}))
-    # tslab resolves @opendata-lab/kernel-helpers from the notebook's directory upwards.
-    work = ROOT / "build" / "nbconvert-figures"
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / f"{out.name}.ipynb"
-    nbformat.write(nb, path)
-    try:
-        run_notebook(path, out, timeout=180)
-    except CellFailure as failure:
-        pytest.fail(f"cell failed:\n{failure.source}\n---\n{failure.detail}")
-    finally:
-        path.unlink(missing_ok=True)
-    executed_path = out / path.name
+    executed_path = run_in_build(nb, "nbconvert-figures", f"{out.name}.ipynb", out, "cell")
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "jupyter"), "nbconvert", "--to", "html", str(executed_path)],
         check=True, capture_output=True, timeout=120,
