@@ -5,8 +5,7 @@
 // with ipykernel + pandas + plotly doing the same. Both start through their kernelspecs
 // (jupyter_client, as the server does), alternating, medians. Goal (issue 14): ≤ 1.0 s to the
 // first plot, ahead of the Python stack. kernel-start.bench.mjs measures tslab the same way.
-import { row } from './lib.mjs';
-import { timeFirstPlot } from './kernel-timing.mjs';
+import { firstPlotRows, timeFirstPlot } from './kernel-timing.mjs';
 
 const GOAL_FIRST_PLOT_S = 1.0;
 
@@ -19,23 +18,12 @@ export async function run(ctx) {
     `deno-start: Deno ready ${denoReady.toFixed(2)} s, plot ${denoPlot.toFixed(2)} s; ` +
       `ipykernel ready ${pyReady.toFixed(2)} s, plot ${pyPlot.toFixed(2)} s (medians of ${runs})`
   );
-  const slower = { higherIsBetter: false };
-  return [
-    row('fresh Deno kernel → ready (kernel_info)', denoReady, 'ipykernel', pyReady, 's', slower),
-    row(
-      'fresh Deno kernel → first Zmumu plot',
-      denoPlot,
-      'ipykernel + pandas + plotly',
-      pyPlot,
-      's',
-      { ...slower, goal_s: GOAL_FIRST_PLOT_S }
-    ),
-    row('Deno first plot vs the issue-14 goal', denoPlot, 'goal', GOAL_FIRST_PLOT_S, 's', {
-      ...slower,
-      // Where the time goes: the kernel's start, then the cell (the helpers' import, the read,
-      // the fill and the display), for Deno and for ipykernel.
+  return firstPlotRows('Deno', kernel, python, GOAL_FIRST_PLOT_S, {
+    // Where the time goes: the kernel's start, then the cell (the helpers' import, the read,
+    // the fill and the display), for Deno and for ipykernel.
+    goalExtra: {
       deno_cell_s: Number((denoPlot - denoReady).toFixed(2)),
       python_cell_s: Number((pyPlot - pyReady).toFixed(2))
-    })
-  ];
+    }
+  });
 }

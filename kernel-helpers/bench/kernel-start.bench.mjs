@@ -6,8 +6,8 @@
 // the first plot. A second row set says where tslab's time goes, measured in one Node process
 // with tslab's own converter: TypeScript's start, type-checking the helpers' import, loading them.
 import path from 'node:path';
-import { row, runNode } from './lib.mjs';
-import { timeFirstPlot } from './kernel-timing.mjs';
+import { runNode } from './lib.mjs';
+import { firstPlotRows, timeFirstPlot } from './kernel-timing.mjs';
 
 const GOAL_FIRST_PLOT_S = 2.5;
 
@@ -58,25 +58,15 @@ export async function run(ctx) {
       `${phase('compiler', 'check')} s, helpers load ${phase('check', 'helpers')} s`
   );
 
-  const slower = { higherIsBetter: false };
-  return [
-    row('fresh tslab kernel → ready (kernel_info)', tslabReady, 'ipykernel', pyReady, 's', slower),
-    row(
-      'fresh tslab kernel → first Zmumu plot',
-      tslabPlot,
-      'ipykernel + pandas + plotly',
-      pyPlot,
-      's',
-      { ...slower, goal_s: GOAL_FIRST_PLOT_S, cpu_s: tslabCpu, peer_cpu_s: pyCpu }
-    ),
-    row('tslab first plot vs the issue-14 goal', tslabPlot, 'goal', GOAL_FIRST_PLOT_S, 's', {
-      ...slower,
-      // Where tslab's time goes (one process, no kernel): loading tslab and TypeScript, the
-      // compiler's start (lib and @types/node), type-checking the helpers' import, loading them.
+  return firstPlotRows('tslab', kernel, python, GOAL_FIRST_PLOT_S, {
+    plotExtra: { cpu_s: tslabCpu, peer_cpu_s: pyCpu },
+    // Where tslab's time goes (one process, no kernel): loading tslab and TypeScript, the
+    // compiler's start (lib and @types/node), type-checking the helpers' import, loading them.
+    goalExtra: {
       load_s: phase(null, 'load'),
       compiler_start_s: phase('load', 'compiler'),
       import_check_s: phase('compiler', 'check'),
       helpers_load_s: phase('check', 'helpers')
-    })
-  ];
+    }
+  });
 }

@@ -4,7 +4,7 @@
 // mass histogram (the bundled Zmumu.csv, 60 bins of 1 GeV from 60 GeV, one Plotly figure),
 // alternating with ipykernel + pandas + plotly doing the same. Not a bench module itself.
 import path from 'node:path';
-import { runPython } from './lib.mjs';
+import { row, runPython } from './lib.mjs';
 
 /** The first-plot cell in TypeScript, as tslab and Deno run it (the helpers from node_modules). */
 export const HELPERS_CELL = [
@@ -95,4 +95,41 @@ export async function timeFirstPlot(ctx, kernel, runs) {
   const got = await runPython(ctx, driver);
   const medians = ([ready, plot, cpu]) => ({ ready, plot, cpu });
   return { kernel: medians(got[kernel]), python: medians(got.python3) };
+}
+
+/**
+ * The rows both benches report for `label`'s kernel (`kernel` and `python` as timeFirstPlot
+ * resolves them): ready and first plot next to ipykernel, first plot next to the issue-14 goal.
+ * `plotExtra` and `goalExtra` add each bench's own figures to the plot and goal rows.
+ */
+export function firstPlotRows(
+  label,
+  kernel,
+  python,
+  goalS,
+  { plotExtra = {}, goalExtra = {} } = {}
+) {
+  const slower = { higherIsBetter: false };
+  return [
+    row(
+      `fresh ${label} kernel → ready (kernel_info)`,
+      kernel.ready,
+      'ipykernel',
+      python.ready,
+      's',
+      slower
+    ),
+    row(
+      `fresh ${label} kernel → first Zmumu plot`,
+      kernel.plot,
+      'ipykernel + pandas + plotly',
+      python.plot,
+      's',
+      { ...slower, goal_s: goalS, ...plotExtra }
+    ),
+    row(`${label} first plot vs the issue-14 goal`, kernel.plot, 'goal', goalS, 's', {
+      ...slower,
+      ...goalExtra
+    })
+  ];
 }
