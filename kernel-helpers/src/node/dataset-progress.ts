@@ -5,6 +5,7 @@ import { formatBytes, formatCompact } from '../core/format';
 import { fileName } from '../core/record-files';
 import type { DatasetProgress } from './dataset-run';
 import { kernelTextDisplay } from './display';
+import { LineDraw, terminalLine, throttledLine } from './progress-line';
 
 export type DatasetProgressListener = (p: DatasetProgress) => void;
 
@@ -41,23 +42,15 @@ export function datasetProgressLine(p: DatasetProgress): string {
   return text;
 }
 
-function throttled(
-  draw: (line: string, final: boolean) => void,
-  intervalMs: number
-): DatasetProgressListener {
-  let last = 0;
-  return p => {
-    const now = Date.now();
-    if (!p.finished && now - last < intervalMs) return;
-    last = now;
-    draw(datasetProgressLine(p), p.finished);
-  };
+function throttled(draw: LineDraw, intervalMs: number): DatasetProgressListener {
+  const redraw = throttledLine(draw, intervalMs);
+  return p => redraw(p.finished, () => datasetProgressLine(p));
 }
 
 export function terminalDatasetProgress(
   stream: NodeJS.WriteStream = process.stderr
 ): DatasetProgressListener {
-  return throttled((line, final) => stream.write(`\r${line}\x1b[K${final ? '\n' : ''}`), 200);
+  return throttled(terminalLine(stream), 200);
 }
 
 export function notebookDatasetProgress(display: {

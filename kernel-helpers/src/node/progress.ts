@@ -1,6 +1,7 @@
 // Download progress: one summary line for all files of a batch, redrawn in place — on a terminal
 // as a bar on stderr, in a notebook (tslab or Deno) as one display output that updates.
 import { kernelTextDisplay } from './display';
+import { LineDraw, terminalLine, throttledLine } from './progress-line';
 import { formatBytes } from '../core/format';
 
 /** What a download reports, per file, as bytes arrive and when it ends. */
@@ -56,28 +57,18 @@ export class ProgressSummary {
   }
 }
 
-/** Redraws at most every `intervalMs`, and always when every file has finished. */
-function throttled(
-  draw: (line: string, final: boolean) => void,
-  intervalMs: number
-): ProgressListener {
+function throttled(draw: LineDraw, intervalMs: number): ProgressListener {
   const summary = new ProgressSummary();
-  let last = 0;
+  const redraw = throttledLine(draw, intervalMs);
   return p => {
     summary.update(p);
-    const now = Date.now();
-    const final = summary.finished;
-    if (!final && now - last < intervalMs) return;
-    last = now;
-    draw(summary.line(), final);
+    redraw(summary.finished, () => summary.line());
   };
 }
 
 /** A one-line bar on a terminal stream (stderr), ended with a newline when all files are done. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressListener {
-  return throttled((line, final) => {
-    stream.write(`\r${line}\x1b[K${final ? '\n' : ''}`);
-  }, 100);
+  return throttled(terminalLine(stream), 100);
 }
 
 /** Progress in a notebook: one display output whose text is replaced as the download goes. */
