@@ -1,5 +1,6 @@
 // The explorer's static picture and text: what GitHub, nbviewer, nbconvert or a front end without
 // the extension show instead of the interactive histograms. Browser-safe string building.
+import { escapeXml } from './figure-svg';
 
 /** One histogram of the picture: bins on [lo, hi), counts per bin. */
 export interface ExplorerPanel {
@@ -19,14 +20,6 @@ const WIDTH = 260;
 const HEIGHT = 170;
 const PER_ROW = 3;
 const PAD = { left: 44, right: 10, top: 22, bottom: 30 };
-
-/** Escapes text for SVG content and attribute values. */
-function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
-  );
-}
 
 /** A number for an axis label: up to 4 significant digits, no trailing zeros. */
 function tick(v: number): string {
