@@ -320,7 +320,7 @@ test("a dry run (opendata hist --dry-run) reads one file and scales its throughp
   expect(e.histogram.entries).toBe(oneByOne([0]).entries);
 }, 60000);
 
-test('memory stays bounded: peak RSS for 40 files is within 25 MB of that for 20', async () => {
+test('memory stays bounded: peak RSS of the run and of a worker for 40 files within 25 MB of 20', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odl-dataset-'));
   try {
     const big = path.join(dir, 'big.root');
@@ -336,7 +336,7 @@ test('memory stays bounded: peak RSS for 40 files is within 25 MB of that for 20
         server,
         Object.fromEntries(Array.from({ length: 40 }, (_, i) => [urlPath(i), big]))
       );
-      const peak = (n: number): Promise<{ rss: number; entries: number }> => {
+      const peak = (n: number): Promise<{ rss: number; worker: number; entries: number }> => {
         const list = Array.from({ length: n }, (_, i) => server.url + urlPath(i));
         const child = [
           `const od = require(${JSON.stringify(path.join(REPO_ROOT, 'kernel-helpers', 'dist'))});`,
@@ -344,7 +344,8 @@ test('memory stays bounded: peak RSS for 40 files is within 25 MB of that for 20
           'od.runDataset(files, ' +
             JSON.stringify(spec) +
             ', { threads: 2, step: 50000, progress: null })',
-          '  .then(r => console.log(JSON.stringify({ rss: process.resourceUsage().maxRSS, entries: r.entries })));'
+          // maxRSS of the run's process (KiB), and of its largest worker (a process of its own)
+          '  .then(r => console.log(JSON.stringify({ rss: process.resourceUsage().maxRSS, worker: r.peakWorkerRss / 1024, entries: r.entries })));'
         ].join('\n');
         // Not execFileSync: the stand-in answers from this process.
         return new Promise((resolve, reject) => {
@@ -357,8 +358,11 @@ test('memory stays bounded: peak RSS for 40 files is within 25 MB of that for 20
       const forty = await peak(40);
       expect(twenty.entries).toBe(20 * 200000);
       expect(forty.entries).toBe(40 * 200000);
-      // maxRSS is in KiB. Holding each file's columns would add ~70 MB for the 20 more files.
+      // a worker's own memory, reported (a process with the reader loaded takes ~60 MB)
+      expect(twenty.worker).toBeGreaterThan(40 * 1024);
+      // KiB. Holding each file's columns would add ~70 MB for the 20 more files.
       expect(forty.rss - twenty.rss).toBeLessThan(25 * 1024);
+      expect(forty.worker - twenty.worker).toBeLessThan(25 * 1024);
     } finally {
       await server.close();
     }
@@ -366,3 +370,54 @@ test('memory stays bounded: peak RSS for 40 files is within 25 MB of that for 20
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120000);
+
+test('workers are processes of their own, kept for the next run; one killed mid-file costs a retry, not the run', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odl-workers-'));
+  try {
+    const pids = path.join(dir, 'pids');
+    const killed = path.join(dir, 'killed');
+    const module = path.join(dir, 'crash-once.js');
+    // Every chunk notes its worker's pid; the first worker to analyse a chunk dies (SIGKILL: no
+    // exception, no goodbye), once.
+    fs.writeFileSync(
+      module,
+      [
+        "const fs = require('node:fs');",
+        'exports.analyze = (chunk, api) => {',
+        `  fs.appendFileSync(${JSON.stringify(pids)}, process.pid + '\\n');`,
+        `  if (!fs.existsSync(${JSON.stringify(killed)})) {`,
+        `    fs.writeFileSync(${JSON.stringify(killed)}, '');`,
+        "    process.kill(process.pid, 'SIGKILL');",
+        '  }',
+        "  api.fill('pt', api.flat('nMuon'));",
+        '};'
+      ].join('\n')
+    );
+    const files = [0, 1, 2, 3].map(local);
+    const withModule = {
+      tree: 'Events',
+      branches: ['nMuon'],
+      module,
+      histograms: [{ name: 'pt', bins: 10, range: [0, 10] as [number, number] }]
+    };
+    const first = await runDataset(files, withModule, { threads: 2, progress: null });
+    expect(fs.existsSync(killed)).toBe(true);
+    // the file whose worker died was read again, by a new worker, and counted once
+    expect(first.failed).toEqual([]);
+    expect(Math.max(...first.files.map(f => f.attempts))).toBe(2);
+    const truth = oneByOne([0, 1, 2, 3]);
+    expect(first.entries).toBe(truth.all);
+    const firstPids = new Set(fs.readFileSync(pids, 'utf8').trim().split('\n'));
+    expect(firstPids.has(String(process.pid))).toBe(false);
+    expect(firstPids.size).toBe(3); // two workers, one replaced
+    fs.writeFileSync(pids, '');
+    const second = await runDataset(files, withModule, { threads: 2, progress: null });
+    expect(Array.from(second.histograms.pt.counts)).toEqual(Array.from(first.histograms.pt.counts));
+    const secondPids = new Set(fs.readFileSync(pids, 'utf8').trim().split('\n'));
+    // the same two processes (the survivor and the replacement) served the next run
+    expect(secondPids.size).toBe(2);
+    for (const pid of secondPids) expect(firstPids.has(pid)).toBe(true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60000);

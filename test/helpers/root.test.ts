@@ -38,6 +38,8 @@ interface Encoded {
 interface TreeDump {
   entries: number;
   chunks?: number;
+  /** Chunks whose columns sit in memory an earlier chunk had (root-probe.cjs). */
+  reused?: number;
   branches: Record<string, Encoded>;
 }
 type Dump = Record<string, Record<string, TreeDump>>;
@@ -119,14 +121,15 @@ test('the five Zmumu compression variants give identical columns', () => {
   for (const n of names.slice(1)) expect(ours[n].events).toEqual(reference);
 });
 
-test('an entry range equals uproot’s entry_start/entry_stop, and chunks equal a full read', async () => {
+test('an entry range equals uproot’s entry_start/entry_stop, and chunks (recycled or not) equal a full read', async () => {
   const files = ['uproot-HZZ.root', 'uproot-issue-816.root', 'uproot-Zmumu-lz4.root'].map(f =>
     path.join(ROOT_DIR, f)
   );
-  const [rangeTruth, ranged, chunked] = await Promise.all([
+  const [rangeTruth, ranged, chunked, recycled] = await Promise.all([
     uproot(...files, '--entries', '37', '1501'),
     probe({ files, entryStart: 37, entryStop: 1501 }),
-    probe({ files, step: 113 })
+    probe({ files, step: 113 }),
+    probe({ files, step: 113, recycle: true })
   ]);
   for (const f of files) {
     for (const t of Object.keys(rangeTruth[f])) {
@@ -134,6 +137,10 @@ test('an entry range equals uproot’s entry_start/entry_stop, and chunks equal 
       // chunked iteration: several tables whose concatenation is the full read
       expect(chunked[f][t].chunks).toBe(Math.ceil(ours[f][t].entries / 113));
       expect(chunked[f][t].branches).toEqual(ours[f][t].branches);
+      expect(chunked[f][t].reused).toBe(0);
+      // recycled: each chunk's columns in the memory of the one before, the same values
+      expect(recycled[f][t].branches).toEqual(ours[f][t].branches);
+      expect(recycled[f][t].reused).toBe(recycled[f][t].chunks! - 1);
     }
   }
 }, 120_000);

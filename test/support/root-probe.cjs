@@ -3,7 +3,8 @@
 // uproot_dump.py: per branch its list levels (counts per entry) and flattened leaf values
 // (little-endian bytes in base64, or strings). A branch we refuse carries the error code and message.
 //
-// usage: node root-probe.cjs '{"files": [...], "entryStart"?, "entryStop"?, "branches"?, "step"?, "portal"?}'
+// usage: node root-probe.cjs '{"files": [...], "entryStart"?, "entryStop"?, "branches"?, "step"?,
+//   "recycle"?, "portal"?}'
 'use strict';
 const path = require('node:path');
 const { TextDecoder } = require('node:util');
@@ -54,7 +55,9 @@ function walk(data, acc, depth) {
   } else {
     const v = data.values.subarray(data.offset, data.offset + data.length);
     acc.dtype = DTYPES[name] ?? name;
-    acc.parts.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    const bytes = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    // a recycled chunk's memory serves the next chunk: keep a copy
+    acc.parts.push(acc.copy ? Buffer.from(bytes) : bytes);
   }
 }
 
@@ -79,19 +82,37 @@ async function dumpTree(file, treeName, req) {
       branches[b.name] = { refused: b.unsupported, code: err.code, message: err.message };
     }
   }
-  const accs = Object.fromEntries(decodable.map(n => [n, { levels: [], parts: [] }]));
+  const accs = Object.fromEntries(
+    decodable.map(n => [n, { levels: [], parts: [], copy: Boolean(req.recycle) }])
+  );
   const tables = req.step
-    ? tree.iterate(decodable, { ...range, step: req.step })
+    ? tree.iterate(decodable, { ...range, step: req.step, recycle: Boolean(req.recycle) })
     : [await tree.read(decodable, range)];
   let chunks = 0;
+  // chunks whose columns' values sit in memory a chunk before them had
+  let reused = 0;
+  const seen = new Set();
   for await (const table of tables) {
     chunks++;
-    for (const n of decodable) for (const d of table.getChild(n).data) walk(d, accs[n], 0);
+    let again = false;
+    for (const n of decodable) {
+      for (const d of table.getChild(n).data) {
+        walk(d, accs[n], 0);
+        let leaf = d;
+        while (leaf.children.length > 0) leaf = leaf.children[0];
+        if (leaf.values) {
+          if (seen.has(leaf.values.buffer)) again = true;
+          seen.add(leaf.values.buffer);
+        }
+      }
+    }
+    if (again) reused++;
   }
   for (const n of decodable) branches[n] = finish(accs[n]);
   return {
     entries: tree.entries,
     chunks,
+    reused,
     branches,
     types: Object.fromEntries(tree.branches.map(b => [b.name, b.type]))
   };

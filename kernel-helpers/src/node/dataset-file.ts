@@ -2,6 +2,7 @@
 // its tree streamed in chunks of entries through the ROOT reader, each chunk analysed and dropped.
 // Memory is one chunk plus the byte source's block cache, whatever the file's size.
 import { ByteSource } from '../core/byte-source';
+import fs from 'node:fs';
 import path from 'node:path';
 import {
   AnalysisResult,
@@ -67,13 +68,29 @@ function byteSource(file: string, options: FileAnalysisOptions): ByteSource {
   return new FileByteSource(file.replace(/^file:\/\//, ''));
 }
 
-/** The spec's module's `analyze` (loaded once per thread), or undefined without a module. */
+/** Modules loaded in this process, with the file's modification time and size when loaded. */
+const loaded = new Map<string, { stamp: string; analyze: ChunkAnalysis }>();
+
+/**
+ * The spec's module's `analyze`, or undefined without a module. Loaded again when the file has
+ * changed since: workers outlive a run, and a notebook edits its module between runs.
+ */
 export function chunkModule(spec: AnalysisSpec): ChunkAnalysis | undefined {
   if (spec.module === undefined) return undefined;
   const file = path.resolve(spec.module);
+  let stamp = '';
+  try {
+    const stat = fs.statSync(file);
+    stamp = `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    // require says why
+  }
+  const known = loaded.get(file);
+  if (known && known.stamp === stamp) return known.analyze;
   let analyze: unknown;
   try {
     // A path the user gives at run time: require, not import.
+    delete require.cache[file];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     analyze = (require(file) as { analyze?: unknown }).analyze;
   } catch (err) {
@@ -87,6 +104,7 @@ export function chunkModule(spec: AnalysisSpec): ChunkAnalysis | undefined {
       `analysis module ${file} exports no analyze(chunk, api) function`
     );
   }
+  loaded.set(file, { stamp, analyze: analyze as ChunkAnalysis });
   return analyze as ChunkAnalysis;
 }
 
@@ -106,7 +124,10 @@ export async function analyzeFile(
     const result = new AnalysisResult(spec);
     let done = 0;
     onProgress?.({ done, entries: tree.entries, size, bytesRead: source.bytesRead });
-    for await (const chunk of tree.iterate(branchesOf(spec), { step: options.step })) {
+    // Each chunk is done with before the next one is read: its memory serves the next, unless a
+    // module's analyze could keep a chunk's columns for later
+    const recycle = module === undefined;
+    for await (const chunk of tree.iterate(branchesOf(spec), { step: options.step, recycle })) {
       analyzeChunk(chunk, spec, result, `${source.name}: tree ${spec.tree}`, module);
       done += chunk.numRows;
       onProgress?.({ done, entries: tree.entries, size, bytesRead: source.bytesRead });

@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { AnalysisResult, AnalysisSpec, normalizeSpec } from '../core/dataset-spec';
 import { OpenDataError } from '../core/errors';
 import { RecordFile, fileName, isRemoteUri } from '../core/record-files';
@@ -17,6 +16,7 @@ import {
   type FileProgress
 } from './dataset-file';
 import { DatasetProgressListener, defaultDatasetProgress } from './dataset-progress';
+import { DatasetWorker, acquireDatasetWorker, releaseDatasetWorker } from './dataset-workers';
 import type { FileJob, WorkerReply } from './dataset-worker';
 import { FileListOptions, listFiles } from './files';
 
@@ -24,7 +24,7 @@ import { FileListOptions, listFiles } from './files';
 export type DatasetFile = string | { uri: string; size?: number | null };
 
 export interface DatasetRunOptions extends FileAnalysisOptions {
-  /** Worker threads (default: every core, at most the number of files). */
+  /** Workers, one core each (default: every core, at most the number of files). */
   threads?: number;
   /** Attempts of a failed file after the first (default 2). */
   retries?: number;
@@ -63,6 +63,11 @@ export interface DatasetResult {
   /** Bytes of the covered files (their sizes) and bytes actually read from them. */
   bytes: number;
   bytesRead: number;
+  /**
+   * The largest peak resident memory of a worker (bytes): each is a process of its own on Node
+   * (a thread on Deno, which reports its whole process; the caller's own when run in-process).
+   */
+  peakWorkerRss: number;
 }
 
 /** What the progress display is told as the run goes. */
@@ -120,7 +125,7 @@ export async function recordRootFiles(
 }
 
 interface Slot {
-  worker: Worker | null;
+  worker: DatasetWorker | null;
   busy: number | null;
 }
 
@@ -163,6 +168,7 @@ export async function runDataset(
   const queue: number[] = files.map((_, i) => i);
   let retrying: DatasetProgress['retrying'];
   let doneCount = 0;
+  let peakWorkerRss = 0;
   let fatal: OpenDataError | null = null;
 
   const report = (finished = false) => {
@@ -249,7 +255,10 @@ export async function runDataset(
       const jobFile = new Map<number, number>();
       const finishIfDone = () => {
         if ((fatal || queue.length === 0) && slots.every(s => s.busy === null)) {
-          for (const s of slots) void s.worker?.terminate();
+          for (const s of slots) {
+            if (s.worker) releaseDatasetWorker(s.worker);
+            s.worker = null;
+          }
           resolve();
         }
       };
@@ -263,42 +272,41 @@ export async function runDataset(
         jobFile.set(job, i);
         slot.busy = job;
         const message: FileJob = { job, file: uriOf(files[i]), spec, options: fileOptions };
-        slot.worker.postMessage(message);
+        slot.worker.post(message);
       };
-      const spawn = (slot: Slot): Worker => {
-        // The caller's environment as it is now (a CA file set at run time, as tests do).
-        const worker = new Worker(script, { env: { ...process.env } });
-        worker.on('message', (reply: WorkerReply) => {
-          const i = jobFile.get(reply.job);
-          if (i === undefined || slot.busy !== reply.job) return;
-          if (reply.kind === 'progress') {
-            live.set(i, reply.progress);
-            report();
-            return;
+      const spawn = (slot: Slot): DatasetWorker => {
+        const worker = acquireDatasetWorker(script, {
+          message: (reply: WorkerReply) => {
+            const i = jobFile.get(reply.job);
+            if (i === undefined || slot.busy !== reply.job) return;
+            if (reply.kind === 'progress') {
+              live.set(i, reply.progress);
+              report();
+              return;
+            }
+            slot.busy = null;
+            jobFile.delete(reply.job);
+            if (reply.kind === 'done') {
+              peakWorkerRss = Math.max(peakWorkerRss, reply.maxRss);
+              succeed(i, AnalysisResult.fromState(spec, reply.state), reply.size, reply.bytesRead);
+            } else {
+              fail(i, reply.error, reply.code);
+            }
+            start(slot);
+          },
+          lost: (why: string) => {
+            if (slot.worker !== worker) return;
+            slot.worker = null;
+            const job = slot.busy;
+            slot.busy = null;
+            if (job !== null && jobFile.has(job)) {
+              const i = jobFile.get(job)!;
+              jobFile.delete(job);
+              fail(i, `worker stopped: ${why}`);
+            }
+            start(slot);
           }
-          slot.busy = null;
-          jobFile.delete(reply.job);
-          if (reply.kind === 'done') {
-            succeed(i, AnalysisResult.fromState(spec, reply.state), reply.size, reply.bytesRead);
-          } else {
-            fail(i, reply.error, reply.code);
-          }
-          start(slot);
         });
-        const lost = (why: string) => {
-          if (slot.worker !== worker) return;
-          slot.worker = null;
-          const job = slot.busy;
-          slot.busy = null;
-          if (job !== null && jobFile.has(job)) {
-            const i = jobFile.get(job)!;
-            jobFile.delete(job);
-            fail(i, `worker thread stopped: ${why}`);
-          }
-          start(slot);
-        };
-        worker.on('error', err => lost(err.message));
-        worker.on('exit', code => lost(`exit code ${code}`));
         return worker;
       };
       for (const slot of slots) start(slot);
@@ -316,7 +324,8 @@ export async function runDataset(
     seconds: (Date.now() - started) / 1000,
     threads: script === null ? 1 : threads,
     bytes: covered.reduce((s, o) => s + o.size, 0),
-    bytesRead: covered.reduce((s, o) => s + o.bytesRead, 0)
+    bytesRead: covered.reduce((s, o) => s + o.bytesRead, 0),
+    peakWorkerRss: script === null ? process.resourceUsage().maxRSS * 1024 : peakWorkerRss
   };
 }
 

@@ -36,7 +36,8 @@ export class FileByteSource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const size = await this.size();
     checkRange(this.name, offset, length, size);
-    const out = new Uint8Array(length);
+    // not zero-filled: every byte is read below, or the read fails
+    const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
     const handle = await this.handle();
     let done = 0;
     while (done < length) {

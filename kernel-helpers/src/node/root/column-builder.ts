@@ -66,6 +66,40 @@ const TYPED: Record<Primitive, new (b: ArrayBuffer, o: number, n: number) => Arr
   float64: Float64Array
 };
 
+/** `n` bytes on an ArrayBuffer of their own (8-byte aligned), not zero-filled. */
+export type Allocate = (n: number) => Uint8Array;
+
+const fresh: Allocate = n => new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+
+/**
+ * Column memory handed out again chunk after chunk (tree.iterate with `recycle`): the k-th
+ * allocation of a chunk gets the k-th buffer of the chunk before when it is large enough. The
+ * columns of one chunk are in the same order and of about the same size as the next one's, so
+ * after the first chunk a read allocates almost nothing: no fresh pages to fault in, and no
+ * ArrayBuffers for the collector to find (V8 frees those late when its marking has no helper
+ * threads, as in a dataset worker).
+ */
+export class ColumnArena {
+  private readonly _buffers: ArrayBuffer[] = [];
+  private _next = 0;
+
+  /** The next chunk begins: the previous one's buffers are free again. */
+  reset(): void {
+    this._next = 0;
+  }
+
+  readonly alloc: Allocate = n => {
+    const k = this._next++;
+    let buffer = this._buffers[k];
+    if (buffer === undefined || buffer.byteLength < n) {
+      // some room over: the next chunk's column of the same branch is rarely exactly as large
+      buffer = Buffer.allocUnsafeSlow(Math.max(64, Math.ceil(n * 1.125))).buffer as ArrayBuffer;
+      this._buffers[k] = buffer;
+    }
+    return new Uint8Array(buffer, 0, n);
+  };
+}
+
 /** A growable byte buffer on an 8-byte aligned ArrayBuffer. */
 class Bytes {
   buf: Uint8Array;
@@ -100,12 +134,11 @@ class ValueBytes {
   private _buf: Uint8Array;
   private _length = 0;
 
-  constructor(capacity: number) {
-    this._buf = ValueBytes._alloc(Math.max(64, capacity));
-  }
-
-  private static _alloc(n: number): Uint8Array {
-    return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+  constructor(
+    capacity: number,
+    private readonly _alloc: Allocate
+  ) {
+    this._buf = _alloc(Math.max(64, capacity));
   }
 
   /** The next `n` bytes (not yet counted), or null when they would not fit without growing. */
@@ -125,7 +158,7 @@ class ValueBytes {
     }
     const need = this._length + bytes.length;
     if (need > this._buf.length) {
-      const next = ValueBytes._alloc(Math.max(need, Math.ceil(this._buf.length * 1.5)));
+      const next = this._alloc(Math.max(need, Math.ceil(this._buf.length * 1.5)));
       next.set(this._buf.subarray(0, this._length));
       this._buf = next;
     }
@@ -220,13 +253,14 @@ export function columnBuilder(
   layout: BranchLayout,
   entries: number,
   sizeHint: number,
-  basketEntries = 0
+  basketEntries = 0,
+  alloc: Allocate = fresh
 ): ColumnBuilder {
   switch (layout.kind) {
     case 'fixed':
-      return fixedBuilder(layout.type, layout.dims, entries);
+      return fixedBuilder(layout.type, layout.dims, entries, alloc);
     case 'jagged':
-      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries);
+      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries, alloc);
     case 'vector':
       return vectorBuilder(layout.type, entries, sizeHint);
     case 'vector2':
@@ -238,14 +272,15 @@ export function columnBuilder(
   }
 }
 
-function fixedBuilder(type: Primitive, dims: number[], entries: number): ColumnBuilder {
+function fixedBuilder(
+  type: Primitive,
+  dims: number[],
+  entries: number,
+  alloc: Allocate
+): ColumnBuilder {
   const entryBytes = PRIMITIVE_SIZE[type] * dims.reduce((a, b) => a * b, 1);
   // exact: no growth, no copy; not zero-filled: finish() checks that every byte was written
-  const out = new Uint8Array(
-    Buffer.allocUnsafeSlow(entries * entryBytes).buffer,
-    0,
-    entries * entryBytes
-  );
+  const out = alloc(entries * entryBytes);
   let pos = 0;
   return {
     add(basket, from, to, where) {
@@ -282,7 +317,8 @@ function jaggedBuilder(
   dims: number[],
   entries: number,
   sizeHint: number,
-  basketEntries: number
+  basketEntries: number,
+  alloc: Allocate
 ): ColumnBuilder {
   const inner = dims.reduce((a, b) => a * b, 1);
   const itemBytes = PRIMITIVE_SIZE[type] * inner;
@@ -293,10 +329,13 @@ function jaggedBuilder(
   // of the hint to spare (pages never touched are not resident); past it, the buffer grows
   // (plus the entry offsets of the largest basket: a basket decompressed in place puts them
   // after its values)
-  const values = new ValueBytes(Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64));
+  const values = new ValueBytes(
+    Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64),
+    alloc
+  );
   // not zero-filled: offsets[0] is set here, every other one as its entry is added (finish()
   // checks that all entries were)
-  const offsets = new Int32Array(Buffer.allocUnsafeSlow(4 * (entries + 1)).buffer, 0, entries + 1);
+  const offsets = new Int32Array(alloc(4 * (entries + 1)).buffer, 0, entries + 1);
   offsets[0] = 0;
   let row = 0;
 

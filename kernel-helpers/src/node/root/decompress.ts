@@ -5,11 +5,27 @@
 // frames), LZMA jsroot's xz port.
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
-import { inflateIntoAsync } from './inflate-into';
+import { inflateInto, inflateIntoAsync } from './inflate-into';
 import { decodeLZ4Chunk } from './lz4-kernel';
 import { loadJsroot, quietly } from './jsroot';
 
 const HEADER = 9;
+
+let onThreadPool = true;
+
+/**
+ * zlib chunks inflate on the calling thread from now on, not on libuv's pool. For a process that
+ * is one of a pool of dataset workers, one per core (dataset-worker.ts): there the pool's threads
+ * only compete with the other workers, and handing each basket over costs more than it overlaps.
+ */
+export function inflateOnCallingThread(): void {
+  onThreadPool = false;
+}
+
+/** Whether zlib chunks inflate on libuv's pool (the default) or on the calling thread. */
+export function inflatesOnThreadPool(): boolean {
+  return onThreadPool;
+}
 
 /** `n` bytes not zero-filled first: the decoders write every one or fail. */
 function uninitialized(n: number): Uint8Array {
@@ -60,7 +76,10 @@ export async function decompress(
     if (tag === 'ZL' || tag === 'CS') {
       // straight into the output (e.g. the column's bytes): no buffer per chunk, no copy
       out ??= uninitialized(size);
-      const failure = await inflateIntoAsync(body, tag === 'CS', out.subarray(d, d + unpacked));
+      const target = out.subarray(d, d + unpacked);
+      const failure = onThreadPool
+        ? await inflateIntoAsync(body, tag === 'CS', target)
+        : inflateInto(body, tag === 'CS', target);
       if (failure !== null) throw fail(failure);
       got = unpacked;
     } else if (tag === 'L4') {

@@ -7,7 +7,8 @@ import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
 import { Basket, BasketRef, basketContentBytes, decodeBasket, embeddedBasket } from './basket';
 import { BranchLayout, branchLayout, layoutTypeName } from './branch-layout';
-import { columnBuilder } from './column-builder';
+import { Allocate, ColumnArena, columnBuilder } from './column-builder';
+import { inflatesOnThreadPool } from './decompress';
 import { JsrootObject } from './jsroot';
 
 /** A branch as listed by `inspect`: its name and type (awkward's notation), and whether we decode it. */
@@ -30,6 +31,11 @@ export interface EntryRange {
 export interface ChunkOptions extends EntryRange {
   /** Entries per chunk (default 100,000). */
   step?: number;
+  /**
+   * Reuse a chunk's column memory for the next chunk: a chunk is then valid only until the next
+   * one is asked for (for a loop that is done with each chunk before the next, as a dataset run).
+   */
+  recycle?: boolean;
 }
 
 interface BranchPlan {
@@ -171,8 +177,10 @@ export class ROOTTree {
       );
     }
     const cache = new Map<string, { index: number; basket: Basket }>();
+    const arena = options.recycle ? new ColumnArena() : null;
     for (let s = start; s < stop; s += step) {
-      yield await this._readRange(plans, s, Math.min(stop, s + step), cache);
+      arena?.reset();
+      yield await this._readRange(plans, s, Math.min(stop, s + step), cache, arena?.alloc);
     }
   }
 
@@ -232,7 +240,8 @@ export class ROOTTree {
     plans: BranchPlan[],
     start: number,
     stop: number,
-    cache: Map<string, { index: number; basket: Basket }>
+    cache: Map<string, { index: number; basket: Basket }>,
+    alloc?: Allocate
   ): Promise<Table> {
     const fraction = this.entries > 0 ? (stop - start) / this.entries : 0;
     const jobs = plans.map(plan => {
@@ -250,7 +259,8 @@ export class ROOTTree {
           plan.layout,
           stop - start,
           sizeHint,
-          wanted.reduce((most, b) => Math.max(most, Math.min(b.entries, stop - start)), 0)
+          wanted.reduce((most, b) => Math.max(most, Math.min(b.entries, stop - start)), 0),
+          alloc
         ),
         next: 0,
         waiting: new Map<number, Basket>()
@@ -310,7 +320,10 @@ export class ROOTTree {
         basket.catch(() => undefined); // reported when delivered
         inFlight.push({ job, k, bytes: ref.bytes, basket });
         bytesInFlight += ref.bytes;
-        while (inFlight.length > MAX_IN_FLIGHT || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
+        // decoded on this thread (a dataset worker): delivered at once, so that the branch's next
+        // basket finds its slot in the column free and decompresses in place
+        const window = inflatesOnThreadPool() ? MAX_IN_FLIGHT : 0;
+        while (inFlight.length > window || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
           await deliverOldest();
         }
       }
