@@ -1,4 +1,4 @@
-// Whole datasets on worker threads (issue 13): the bundled NanoAOD samples repeated into 24 files
+// Whole datasets on worker processes (issue 13): the bundled NanoAOD samples repeated into 24 files
 // served by the portal stand-in over http and https, some with faults (500s, resets, a flipped
 // byte in a basket), give exactly the histogram and cut-flow of reading the files one by one; a
 // file that fails for good is named; with keepGoing the result covers the others and says so;

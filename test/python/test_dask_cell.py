@@ -3,7 +3,7 @@
 A record whose file index lists 20 copies of the bundled NanoAOD sample (as root://eospublic URIs),
 served with the index by the portal stand-in over http: the inserted cell fetches the index, reads
 the files with uproot.dask on two Dask workers and ends with a histogram; the TypeScript run of
-`opendata hist` over the same URLs on threads gives the same counts.
+`opendata hist` over the same URLs on worker processes gives the same counts.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A dataset run in a real tslab kernel (issue 13): worker threads start from the notebook, the
+"""A dataset run in a real tslab kernel (issue 13): worker processes start from the notebook, the
 progress is one display updated in place (files done, events, MB/s, then the time taken), and the
 merged cut-flow equals uproot's count over the same files."""
 

@@ -14,7 +14,7 @@ import {
   writeJSON
 } from './io';
 
-// The dataset runner (worker threads, the ROOT reader) loads when a run starts, not with the CLI.
+// The dataset runner (worker processes, the ROOT reader) loads when a run starts, not with the CLI.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const datasetRun = () => require('../node/dataset-run') as typeof DatasetRun;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,7 +75,7 @@ async function hist(files: string[], options: HistOptions, io: CommandIO): Promi
   printHistogram(io.out, `${file}: ${options.column ?? options.branch}`, h);
 }
 
-/** Many ROOT files (a record's, listed, or both) on worker threads, or a dry run on the first. */
+/** Many ROOT files (a record's, listed, or both) on worker processes, or a dry run on the first. */
 async function histDataset(args: string[], o: HistOptions, { out, err }: CommandIO): Promise<void> {
   if (o.column !== undefined || !o.tree || !o.branch) {
     throw new OpenDataError(
@@ -163,7 +163,7 @@ async function histDataset(args: string[], o: HistOptions, { out, err }: Command
     for (const row of result.cutflow) out(`  ${String(row.events).padStart(10)}  ${row.cut}\n`);
   }
   out(
-    `${result.entries} entries from ${result.files.length} files in ${result.seconds.toFixed(1)} s on ${result.threads} threads\n`
+    `${result.entries} entries from ${result.files.length} files in ${result.seconds.toFixed(1)} s on ${result.threads} worker${result.threads === 1 ? '' : 's'}\n`
   );
   for (const f of result.failed) err(`left out: ${f.file}: ${f.error}\n`);
 }
@@ -180,11 +180,11 @@ export const registerHist: RegisterCommand = (program, io) => {
   program
     .command('hist')
     .description(
-      'histogram a column (CSV, Arrow) or a branch (ROOT) of a file or URL (ROOT convention: x >= HI is overflow); of many ROOT files (a record, a list) on worker threads'
+      'histogram a column (CSV, Arrow) or a branch (ROOT) of a file or URL (ROOT convention: x >= HI is overflow); of many ROOT files (a record, a list) on worker processes'
     )
     .argument(
       '[files...]',
-      'a CSV (with a header row), Arrow IPC (.arrow/.feather/.arrows) or ROOT file; several ROOT files are read on threads'
+      'a CSV (with a header row), Arrow IPC (.arrow/.feather/.arrows) or ROOT file; several ROOT files are read by worker processes'
     )
     .option('--column <name>', 'the column to histogram (CSV)')
     .option('--tree <name>', 'the TTree of a ROOT file')
@@ -204,7 +204,11 @@ export const registerHist: RegisterCommand = (program, io) => {
       'an event cut such as "nMuon >= 2" (repeatable; applied in order, a cut-flow)',
       collect
     )
-    .option('--threads <n>', 'worker threads for many files (default: every core)', positiveInteger)
+    .option(
+      '--threads <n>',
+      'workers for many files, one core each (default: every core)',
+      positiveInteger
+    )
     .option(
       '--retries <n>',
       'attempts of a failed file after the first (default 2)',
