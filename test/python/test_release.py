@@ -442,6 +442,14 @@ ready = time.perf_counter() - t0
 got = []
 reply = kc.execute_interactive(code, output_hook=lambda m: got.append((m["msg_type"], m["content"])), timeout=120)
 plot = time.perf_counter() - t0
+# Deno 2.9 may publish a cell's outputs after its idle status: read on until 1 s passes quietly
+while True:
+    try:
+        m = kc.get_iopub_msg(timeout=1)
+    except Exception:
+        break
+    if m["parent_header"].get("msg_id") == reply["parent_header"].get("msg_id"):
+        got.append((m["msg_type"], m["content"]))
 km.shutdown_kernel(now=True)
 print(json.dumps({"ready": ready, "plot": plot, "status": reply["content"]["status"], "outputs": got}))
 """
