@@ -28,7 +28,11 @@ import { BranchLayout, PRIMITIVE_SIZE, Primitive } from './branch-layout';
 /** Adds the entries [from, to) of each basket in order, then builds the column. */
 export interface ColumnBuilder {
   add(basket: Basket, from: number, to: number, where: string): void;
-  finish(): Data;
+  /**
+   * The column. `counts`: the entry offsets of a jagged branch read by its counter (see
+   * columnBuilder's `byCounts`), which finish() checks against every basket's values.
+   */
+  finish(counts?: Int32Array): Data;
   /**
    * Where a basket holding rows [row, row + rows) of this read, `bytes` bytes once decompressed,
    * may be decompressed so that its values are not copied again: its place in the column (fixed-
@@ -254,13 +258,16 @@ export function columnBuilder(
   entries: number,
   sizeHint: number,
   basketEntries = 0,
-  alloc: Allocate = fresh
+  alloc: Allocate = fresh,
+  byCounts = false
 ): ColumnBuilder {
   switch (layout.kind) {
     case 'fixed':
       return fixedBuilder(layout.type, layout.dims, entries, alloc);
     case 'jagged':
-      return jaggedBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries, alloc);
+      return byCounts
+        ? jaggedByCountsBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries, alloc)
+        : jaggedBuilder(layout.type, layout.dims, entries, sizeHint, basketEntries, alloc);
     case 'vector':
       return vectorBuilder(layout.type, entries, sizeHint);
     case 'vector2':
@@ -462,6 +469,122 @@ function jaggedBuilder(
       return listData(offsets, fixedDims(primitiveData(type, values.view()), dims));
     }
   };
+}
+
+/**
+ * A basket holds other than its counter's number of values: ROOT caps an entry at the count
+ * leaf's maximum when writing, and a damaged file can do anything. The reader then reads the
+ * branch again by its own stored entry offsets.
+ */
+export class CounterMismatch extends Error {}
+
+/**
+ * A leaf-count branch (`x[n]`) whose counter is read with it: its entry offsets are the counter's
+ * running sum, computed once and shared by every branch of that counter (NanoAOD's Muon_pt,
+ * Muon_eta… all count by nMuon). A basket only gives its values: the stored entry offsets are
+ * looked at where a read starts or stops inside it, not entry by entry, and finish() checks that
+ * each basket holds exactly the values the counter says for its entries.
+ */
+function jaggedByCountsBuilder(
+  type: Primitive,
+  dims: number[],
+  entries: number,
+  sizeHint: number,
+  basketEntries: number,
+  alloc: Allocate
+): ColumnBuilder {
+  const itemBytes = PRIMITIVE_SIZE[type] * dims.reduce((a, b) => a * b, 1);
+  // as jaggedBuilder's: room for the values and for the largest basket's entry offsets
+  const values = new ValueBytes(
+    Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64),
+    alloc
+  );
+  // per basket: its rows of this read and the values it gave
+  const pieces: { row: number; rows: number; items: number; where: string }[] = [];
+  let row = 0;
+  return {
+    add(basket, from, to, where) {
+      if (row + (to - from) > entries) throw bad(where, 'more entries than the branch declares');
+      const n = basket.entries;
+      const border = basket.data.length;
+      let base = 0;
+      let end = border;
+      if (from > 0 || to < n) {
+        const stored = basket.stored;
+        const at = (i: number) =>
+          i === n
+            ? border
+            : stored
+              ? stored.view.getInt32(4 * i) - stored.keylen
+              : needOffsets(basket, where)[i];
+        base = at(from);
+        end = at(to);
+      }
+      if (!(base >= 0 && base <= end && end <= border)) {
+        needOffsets(basket, where); // names the entry whose offset is out of order
+        throw bad(where, `entries ${from} to ${to} do not fit the basket`);
+      }
+      if (base % itemBytes !== 0 || (end - base) % itemBytes !== 0) {
+        throw bad(where, `entries ${from} to ${to} are not whole items (${end - base} bytes)`);
+      }
+      pieces.push({ row, rows: to - from, items: (end - base) / itemBytes, where });
+      row += to - from;
+      values.append(basket.data.subarray(base, end));
+    },
+    slot(first, rows, bytes) {
+      return first === row && first + rows <= entries ? values.tail(bytes) : null;
+    },
+    finish(counts) {
+      if (row !== entries) throw bad('column', `${row} of ${entries} entries read`);
+      if (counts === undefined || counts.length !== entries + 1) {
+        throw new OpenDataError('E_FORMAT', 'a counted branch read without its counter');
+      }
+      for (const p of pieces) {
+        const counted = counts[p.row + p.rows] - counts[p.row];
+        if (counted !== p.items) {
+          throw new CounterMismatch(
+            `${p.where}: ${p.items} values for its ${p.rows} entries, but their counter says ${counted}`
+          );
+        }
+      }
+      return listData(counts, fixedDims(primitiveData(type, values.view()), dims));
+    }
+  };
+}
+
+/**
+ * Entry offsets from a counter column's values (one count per entry): their running sum, in
+ * `alloc`'s memory. A negative count, or more than 2^31 values in all, is E_FORMAT naming the
+ * counter (`where`) and the entry.
+ */
+export function offsetsFromCounts(
+  counts: ArrayLike<number>,
+  where: string,
+  alloc: Allocate = fresh
+): Int32Array {
+  const n = counts.length;
+  const out = new Int32Array(alloc(4 * (n + 1)).buffer, 0, n + 1);
+  let sum = 0;
+  let sign = 0;
+  out[0] = 0;
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    sign |= c; // a negative count (or one past 2^31) sets the sign bit
+    sum += c;
+    out[i + 1] = sum;
+  }
+  if (sign < 0) {
+    let i = 0;
+    while ((counts[i] | 0) >= 0) i++;
+    throw bad(where, `entry ${i} counts ${counts[i]} values`);
+  }
+  if (sum > 0x7fffffff) {
+    throw new OpenDataError(
+      'E_UNSUPPORTED',
+      `${where}: more than 2^31 values in one read; read fewer entries`
+    );
+  }
+  return out;
 }
 
 function vectorBuilder(type: Primitive, entries: number, sizeHint: number): ColumnBuilder {

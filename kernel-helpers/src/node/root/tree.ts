@@ -1,13 +1,19 @@
 // A TTree: its branches (from jsroot's metadata) and reads of chosen branches over an entry range
 // into apache-arrow Tables, whole or in chunks of N entries. Baskets are read through the file's
 // ByteSource (local file or HTTP ranges) and decoded here (basket.ts, column-builder.ts).
-import { Table, makeVector } from 'apache-arrow';
+import { Data, Table, makeVector } from 'apache-arrow';
 import '../table-display'; // tables show their head in notebooks
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
 import { Basket, BasketRef, basketContentBytes, decodeBasket, embeddedBasket } from './basket';
 import { BranchLayout, branchLayout, layoutTypeName } from './branch-layout';
-import { Allocate, ColumnArena, columnBuilder } from './column-builder';
+import {
+  Allocate,
+  ColumnArena,
+  CounterMismatch,
+  columnBuilder,
+  offsetsFromCounts
+} from './column-builder';
 import { inflatesOnThreadPool } from './decompress';
 import { JsrootObject } from './jsroot';
 
@@ -141,6 +147,8 @@ export class ROOTTree {
   readonly entries: number;
   readonly branches: ROOTBranchInfo[];
   private readonly _plans = new Map<string, BranchPlan>();
+  /** Leaf-count branches whose values did not match their counter: read by their own offsets. */
+  private readonly _ownOffsets = new Set<string>();
   private readonly _source: ByteSource;
 
   /** @internal Use ROOTFile.tree(). */
@@ -244,7 +252,17 @@ export class ROOTTree {
     alloc?: Allocate
   ): Promise<Table> {
     const fraction = this.entries > 0 ? (stop - start) / this.entries : 0;
-    const jobs = plans.map(plan => {
+    // Leaf-count branches take their entry offsets from their counter (read along, and left out
+    // of the table when not asked for): one running sum per counter instead of a pass over
+    // every branch's stored offsets (column-builder's jaggedByCountsBuilder).
+    const counters = new Map<string, BranchPlan>();
+    for (const plan of plans) {
+      const counter = this._counterOf(plan);
+      if (counter) counters.set(counter.info.name, counter);
+    }
+    const asked = new Set(plans.map(p => p.info.name));
+    const all = [...plans, ...[...counters.values()].filter(c => !asked.has(c.info.name))];
+    const jobs = all.map(plan => {
       const where = this._where(plan.info.name);
       const wanted = plan.baskets.filter(
         b => b.firstEntry < stop && b.firstEntry + b.entries > start
@@ -260,7 +278,8 @@ export class ROOTTree {
           stop - start,
           sizeHint,
           wanted.reduce((most, b) => Math.max(most, Math.min(b.entries, stop - start)), 0),
-          alloc
+          alloc,
+          this._counterOf(plan) !== null
         ),
         next: 0,
         waiting: new Map<number, Basket>()
@@ -329,9 +348,48 @@ export class ROOTTree {
       }
     }
     while (inFlight.length > 0) await deliverOldest();
+    const finished = new Map<string, Data>();
+    const counts = new Map<string, Int32Array>();
+    for (const job of jobs) {
+      if (!counters.has(job.plan.info.name)) continue;
+      const data = job.builder.finish();
+      finished.set(job.plan.info.name, data);
+      counts.set(job.plan.info.name, offsetsFromCounts(data.values, job.where, alloc));
+    }
     const columns: Record<string, ReturnType<typeof makeVector>> = {};
-    for (const job of jobs) columns[job.plan.info.name] = makeVector(job.builder.finish());
+    for (const job of jobs) {
+      const name = job.plan.info.name;
+      if (!asked.has(name)) continue;
+      const counter = this._counterOf(job.plan);
+      try {
+        const data =
+          finished.get(name) ??
+          job.builder.finish(counter ? counts.get(counter.info.name) : undefined);
+        columns[name] = makeVector(data);
+      } catch (err) {
+        if (!(err instanceof CounterMismatch)) throw err;
+        // read again by its own entry offsets (whose checks name any entry at fault), from now on
+        this._ownOffsets.add(name);
+        const again = await this._readRange([job.plan], start, stop, new Map());
+        columns[name] = again.getChild(name)!;
+      }
+    }
     return new Table(columns);
+  }
+
+  /**
+   * The counter a leaf-count branch's entry offsets can come from: a branch of this tree named
+   * like its count leaf, holding one 8- to 32-bit integer per entry, readable. Null otherwise
+   * (the branch then reads its own stored offsets).
+   */
+  private _counterOf(plan: BranchPlan): BranchPlan | null {
+    const layout = plan.layout;
+    if (layout.kind !== 'jagged' || layout.counter === undefined) return null;
+    if (this._ownOffsets.has(plan.info.name)) return null;
+    const counter = this._plans.get(layout.counter);
+    if (!counter || counter.error || counter === plan) return null;
+    const c = counter.layout;
+    return c.kind === 'fixed' && c.dims.length === 0 && COUNT_TYPES.has(c.type) ? counter : null;
   }
 
   private _fetch(range: ByteRange): Promise<Uint8Array> {
@@ -364,6 +422,9 @@ interface ByteRange {
 const MAX_IN_FLIGHT = 6;
 /** Compressed bytes of the baskets decoded at once (a large basket waits for the others). */
 const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+
+/** Types of a counter whose values are entry counts as they are. */
+const COUNT_TYPES = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32']);
 
 /** Bytes between baskets read through rather than split into two requests. */
 const GAP = 64 * 1024;
