@@ -21,7 +21,7 @@ export interface JsrootFile {
 
 interface JsrootIO {
   openFile(arg: unknown): Promise<JsrootFile>;
-  addUserStreamer(type: string, streamer: (buf: JsrootBuffer, obj: JsrootObject) => void): void;
+  addUserStreamer(type: string, streamer: (buf: JsrootFileBuffer, obj: JsrootObject) => void): void;
   R__unzip(view: DataView, size: number, noalert?: boolean): Promise<DataView | null>;
   FileProxy: new () => object;
 }
@@ -54,6 +54,18 @@ export interface JsrootBuffer {
   classStreamer(obj: JsrootObject, className: string): void;
 }
 
+/** A jsroot buffer with the file it reads from, whose streamers a TClonesArray's elements use. */
+interface JsrootFileBuffer extends JsrootBuffer {
+  fFile: {
+    getStreamer(className: string, version: { val: number }): JsrootMemberStreamer[] | null;
+    getSplittedStreamer(streamer: JsrootMemberStreamer[] | null): JsrootMemberStreamer[] | null;
+  };
+}
+
+interface JsrootMemberStreamer {
+  func(buf: JsrootFileBuffer, obj: JsrootObject): void;
+}
+
 /**
  * A collection's object count as read from damaged bytes, checked against what is left of the
  * buffer: each element takes at least `minBytes`. jsroot allocates `new Array(count)` before
@@ -73,9 +85,11 @@ export function checkedCount(buf: JsrootBuffer, what: string, minBytes: number):
 }
 
 /**
- * jsroot's TObjArray and TList streamers, the same reads with the element count bounded (see
- * checkedCount), installed through jsroot's own hook for custom streamers rather than by patching
- * its sources. Every element is at least a 4-byte object tag (a TList's also a 1-byte option).
+ * jsroot's TObjArray, TList and TClonesArray streamers, the same reads with the element count
+ * bounded (see checkedCount), installed through jsroot's own hook for custom streamers (its table
+ * of them, which this replaces entries of) rather than by patching its sources. Every element is at
+ * least a 4-byte object tag (a TList's also a 1-byte option); a TClonesArray's elements are
+ * TObjects stored member-wise, whose TObject part alone is a 2-byte version, fUniqueID and fBits.
  */
 function guardCollections(jsroot: JsrootIO): void {
   jsroot.addUserStreamer('TObjArray', (buf, list) => {
@@ -109,6 +123,35 @@ function guardCollections(jsroot: JsrootIO): void {
     }
   };
   jsroot.addUserStreamer('TList', list); // THashList is jsroot's alias of TList
+  jsroot.addUserStreamer('TClonesArray', (buf, clones) => {
+    clones._typename ??= 'TClonesArray';
+    clones.$kind = 'TClonesArray';
+    clones.name = '';
+    const ver = buf.last_read_version;
+    if (ver > 2) buf.classStreamer(clones, 'TObject');
+    if (ver > 1) clones.name = buf.readTString();
+    // the element class as "name;version"
+    let className = buf.readTString();
+    let classVersion = 0;
+    const semi = className.lastIndexOf(';');
+    if (semi > 0) {
+      classVersion = Number.parseInt(className.slice(semi + 1));
+      className = className.slice(0, semi);
+    }
+    const n = checkedCount(buf, 'TClonesArray', 10);
+    clones.arr = new Array(n);
+    clones.fLast = n - 1;
+    clones.fLowerBound = buf.ntou4();
+    const file = buf.fFile;
+    const members = file.getSplittedStreamer(file.getStreamer(className, { val: classVersion }));
+    if (!members) {
+      console.log(`Cannot get member-wise streamer for ${className}:${classVersion}`);
+      return;
+    }
+    for (let i = 0; i < n; i++) clones.arr[i] = { _typename: className };
+    // member-wise: each member of every element in turn
+    for (const member of members) for (let i = 0; i < n; i++) member.func(buf, clones.arr[i]);
+  });
 }
 
 let silenced = 0;
