@@ -101,10 +101,13 @@ report({'entries': nb})
   return out;
 }
 
-/** Column bytes of an Arrow table: every buffer of values and offsets. */
+/**
+ * Column bytes of an Arrow table: every buffer of values and offsets, once (the branches of one
+ * NanoAOD collection share their counter's offsets array).
+ */
 const ARROW_BYTES = `
-const bytesOf = d => (d.values ? d.values.byteLength : 0) + (d.valueOffsets ? d.valueOffsets.byteLength : 0) + d.children.reduce((s, c) => s + bytesOf(c), 0);
-const tableBytes = t => t.data.reduce((s, b) => s + b.children.reduce((x, c) => x + bytesOf(c), 0), 0);
+const buffersOf = (d, seen) => { if (d.values) seen.add(d.values); if (d.valueOffsets) seen.add(d.valueOffsets); for (const c of d.children) buffersOf(c, seen); return seen; };
+const tableBytes = t => { const seen = new Set(); for (const b of t.data) for (const c of b.children) buffersOf(c, seen); let n = 0; for (const a of seen) n += a.byteLength; return n; };
 `;
 
 function oursRead(file, branches, repeat) {
