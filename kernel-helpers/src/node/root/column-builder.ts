@@ -319,6 +319,22 @@ function fixedBuilder(
   };
 }
 
+/**
+ * Where a jagged branch's values go, copied as each basket comes (so it can be freed): one buffer
+ * sized by the branch's total bytes less 4 bytes of entry offset per entry: keys and the 5% margin
+ * of the hint to spare (pages never touched are not resident); past it, the buffer grows (plus
+ * the entry offsets of the largest basket: a basket decompressed in place puts them after its
+ * values).
+ */
+function jaggedValues(
+  entries: number,
+  sizeHint: number,
+  basketEntries: number,
+  alloc: Allocate
+): ValueBytes {
+  return new ValueBytes(Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64), alloc);
+}
+
 function jaggedBuilder(
   type: Primitive,
   dims: number[],
@@ -331,15 +347,7 @@ function jaggedBuilder(
   const itemBytes = PRIMITIVE_SIZE[type] * inner;
   // a power of two (every primitive, most fixed inner dimensions): counts by a shift
   const shift = (itemBytes & (itemBytes - 1)) === 0 ? Math.log2(itemBytes) : -1;
-  // the baskets' values, copied as each basket comes (so it can be freed) into one buffer sized
-  // by the branch's total bytes less 4 bytes of entry offset per entry: keys and the 5% margin
-  // of the hint to spare (pages never touched are not resident); past it, the buffer grows
-  // (plus the entry offsets of the largest basket: a basket decompressed in place puts them
-  // after its values)
-  const values = new ValueBytes(
-    Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64),
-    alloc
-  );
+  const values = jaggedValues(entries, sizeHint, basketEntries, alloc);
   // not zero-filled: offsets[0] is set here, every other one as its entry is added (finish()
   // checks that all entries were)
   const offsets = new Int32Array(alloc(4 * (entries + 1)).buffer, 0, entries + 1);
@@ -494,11 +502,7 @@ function jaggedByCountsBuilder(
   alloc: Allocate
 ): ColumnBuilder {
   const itemBytes = PRIMITIVE_SIZE[type] * dims.reduce((a, b) => a * b, 1);
-  // as jaggedBuilder's: room for the values and for the largest basket's entry offsets
-  const values = new ValueBytes(
-    Math.max(64, sizeHint - 4 * entries + 4 * basketEntries + 64),
-    alloc
-  );
+  const values = jaggedValues(entries, sizeHint, basketEntries, alloc);
   // per basket: its rows of this read and the values it gave
   const pieces: { row: number; rows: number; items: number; where: string }[] = [];
   let row = 0;
