@@ -127,8 +127,3 @@ export function releaseDatasetWorker(worker: DatasetWorker): void {
   w.idleTimer.unref();
   idle.push(w);
 }
-
-/** Stops the idle workers now (tests; a caller that wants its memory back). */
-export function stopIdleDatasetWorkers(): void {
-  for (const w of [...idle]) w.stop();
-}
