@@ -266,7 +266,7 @@ export async function runDataset(
         if (fatal) return finishIfDone();
         const i = queue.shift();
         if (i === undefined) return finishIfDone();
-        if (!slot.worker) slot.worker = spawn(slot);
+        if (!slot.worker) slot.worker = acquire(slot);
         attempts[i]++;
         const job = ++jobs;
         jobFile.set(job, i);
@@ -274,7 +274,7 @@ export async function runDataset(
         const message: FileJob = { job, file: uriOf(files[i]), spec, options: fileOptions };
         slot.worker.post(message);
       };
-      const spawn = (slot: Slot): DatasetWorker => {
+      const acquire = (slot: Slot): DatasetWorker => {
         const worker = acquireDatasetWorker(script, {
           message: (reply: WorkerReply) => {
             const i = jobFile.get(reply.job);

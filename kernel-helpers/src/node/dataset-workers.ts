@@ -23,7 +23,7 @@ export interface DatasetWorker {
  * V8 options of a worker process: its garbage collector on its own thread, and `gc()` for the
  * worker to collect when its buffers pass a bound (dataset-worker.ts).
  */
-export const WORKER_V8_OPTIONS = ['--single-threaded-gc', '--expose-gc'];
+const WORKER_V8_OPTIONS = ['--single-threaded-gc', '--expose-gc'];
 /** How long a worker waits for the next run before it stops. */
 const IDLE_MS = 60_000;
 
@@ -72,7 +72,10 @@ function spawn(script: string, key: string): PooledWorker {
     worker.post = job => thread.postMessage(job);
     // optional chaining: runtimes' worker_threads do not all have them
     worker.ref = on => (on ? thread.ref?.() : thread.unref?.());
-    worker.stop = () => void thread.terminate();
+    worker.stop = () => {
+      lose('stopped');
+      void thread.terminate();
+    };
     return worker;
   }
   const child = fork(script, [], {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { ByteSource } from '../core/byte-source';
 import { OpenDataError } from '../core/errors';
 import { fileErrorReason } from './read-file';
+import { uninitializedBytes } from './uninitialized';
 
 /** Random access to a local file through one open handle. */
 export class FileByteSource implements ByteSource {
@@ -36,8 +37,8 @@ export class FileByteSource implements ByteSource {
   async read(offset: number, length: number): Promise<Uint8Array> {
     const size = await this.size();
     checkRange(this.name, offset, length, size);
-    // not zero-filled: every byte is read below, or the read fails
-    const out = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer, 0, length);
+    // every byte is read below, or the read fails
+    const out = uninitializedBytes(length);
     const handle = await this.handle();
     let done = 0;
     while (done < length) {

@@ -2,6 +2,7 @@
 // the data of variable-size branches. Every length and offset is checked against the basket.
 import { ByteSource } from '../../core/byte-source';
 import { OpenDataError } from '../../core/errors';
+import { uninitializedBytes } from '../uninitialized';
 import { decompress } from './decompress';
 
 /** A decoded basket: `data` holds the entries' bytes; `offsets` (entries + 1) bound each entry. */
@@ -109,11 +110,7 @@ export async function decodeBasket(
       // copied into an aligned buffer (not zero-filled: every word is written), byte-swapped
       // natively, then checked and rebased in place
       if (offsets === undefined) {
-        const words = new Int32Array(
-          Buffer.allocUnsafeSlow(4 * (nevbuf + 1)).buffer,
-          0,
-          nevbuf + 1
-        );
+        const words = new Int32Array(uninitializedBytes(4 * (nevbuf + 1)).buffer, 0, nevbuf + 1);
         new Uint8Array(words.buffer, 0, 4 * nevbuf).set(
           new Uint8Array(view.buffer, view.byteOffset, 4 * nevbuf)
         );

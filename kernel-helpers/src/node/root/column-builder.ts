@@ -22,6 +22,7 @@ import {
   makeData
 } from 'apache-arrow';
 import { OpenDataError } from '../../core/errors';
+import { uninitializedBytes } from '../uninitialized';
 import { Basket } from './basket';
 import { BranchLayout, PRIMITIVE_SIZE, Primitive } from './branch-layout';
 
@@ -73,7 +74,7 @@ const TYPED: Record<Primitive, new (b: ArrayBuffer, o: number, n: number) => Arr
 /** `n` bytes on an ArrayBuffer of their own (8-byte aligned), not zero-filled. */
 export type Allocate = (n: number) => Uint8Array;
 
-const fresh: Allocate = n => new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+const fresh: Allocate = uninitializedBytes;
 
 /**
  * Column memory handed out again chunk after chunk (tree.iterate with `recycle`): the k-th
@@ -97,7 +98,7 @@ export class ColumnArena {
     let buffer = this._buffers[k];
     if (buffer === undefined || buffer.byteLength < n) {
       // some room over: the next chunk's column of the same branch is rarely exactly as large
-      buffer = Buffer.allocUnsafeSlow(Math.max(64, Math.ceil(n * 1.125))).buffer as ArrayBuffer;
+      buffer = uninitializedBytes(Math.max(64, Math.ceil(n * 1.125))).buffer as ArrayBuffer;
       this._buffers[k] = buffer;
     }
     return new Uint8Array(buffer, 0, n);

@@ -5,6 +5,7 @@
 // frames), LZMA jsroot's xz port.
 import { decompress as zstdDecompress } from 'fzstd';
 import { OpenDataError } from '../../core/errors';
+import { uninitializedBytes } from '../uninitialized';
 import { inflateInto, inflateIntoAsync } from './inflate-into';
 import { decodeLZ4Chunk } from './lz4-kernel';
 import { loadJsroot, quietly } from './jsroot';
@@ -25,11 +26,6 @@ export function inflateOnCallingThread(): void {
 /** Whether zlib chunks inflate on libuv's pool (the default) or on the calling thread. */
 export function inflatesOnThreadPool(): boolean {
   return onThreadPool;
-}
-
-/** `n` bytes not zero-filled first: the decoders write every one or fail. */
-function uninitialized(n: number): Uint8Array {
-  return new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
 }
 
 function u24(b: Uint8Array, o: number): number {
@@ -75,7 +71,7 @@ export async function decompress(
     let got: number;
     if (tag === 'ZL' || tag === 'CS') {
       // straight into the output (e.g. the column's bytes): no buffer per chunk, no copy
-      out ??= uninitialized(size);
+      out ??= uninitializedBytes(size);
       const target = out.subarray(d, d + unpacked);
       const failure = onThreadPool
         ? await inflateIntoAsync(body, tag === 'CS', target)
@@ -85,7 +81,7 @@ export async function decompress(
     } else if (tag === 'L4') {
       // 8 bytes of XXH64 (big-endian) of the block precede it; the decoder also checks every bound
       if (packed < 8) throw fail('too short');
-      out ??= uninitialized(size);
+      out ??= uninitializedBytes(size);
       const failure = decodeLZ4Chunk(body, out, d, unpacked);
       if (failure !== null) throw fail(failure);
       got = unpacked;
@@ -97,7 +93,7 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (chunk.length !== unpacked) throw fail(`${chunk.length} bytes instead of ${unpacked}`);
-      (out ??= uninitialized(size)).set(chunk, d);
+      (out ??= uninitializedBytes(size)).set(chunk, d);
       got = unpacked;
     } else if (tag === 'XZ') {
       const jsroot = await loadJsroot();
@@ -109,7 +105,7 @@ export async function decompress(
         throw fail((err as Error).message);
       }
       if (!res || res.byteLength !== unpacked) throw fail('decoder failed');
-      (out ??= uninitialized(size)).set(
+      (out ??= uninitializedBytes(size)).set(
         new Uint8Array(res.buffer, res.byteOffset, res.byteLength),
         d
       );

@@ -92,13 +92,17 @@ export function checkedCount(buf: JsrootBuffer, what: string, minBytes: number):
  * TObjects stored member-wise, whose TObject part alone is a 2-byte version, fUniqueID and fBits.
  */
 function guardCollections(jsroot: JsrootIO): void {
-  jsroot.addUserStreamer('TObjArray', (buf, list) => {
-    list._typename ??= 'TObjArray';
-    list.$kind = 'TObjArray';
-    list.name = '';
+  // what a TObjArray and a TClonesArray begin with: TObject and name (by version)
+  const arrayHead = (buf: JsrootBuffer, obj: JsrootObject, kind: string) => {
+    obj._typename ??= kind;
+    obj.$kind = kind;
+    obj.name = '';
     const ver = buf.last_read_version;
-    if (ver > 2) buf.classStreamer(list, 'TObject');
-    if (ver > 1) list.name = buf.readTString();
+    if (ver > 2) buf.classStreamer(obj, 'TObject');
+    if (ver > 1) obj.name = buf.readTString();
+  };
+  jsroot.addUserStreamer('TObjArray', (buf, list) => {
+    arrayHead(buf, list, 'TObjArray');
     const n = checkedCount(buf, 'TObjArray', 4);
     list.arr = new Array(n);
     list.fLast = n - 1;
@@ -124,12 +128,7 @@ function guardCollections(jsroot: JsrootIO): void {
   };
   jsroot.addUserStreamer('TList', list); // THashList is jsroot's alias of TList
   jsroot.addUserStreamer('TClonesArray', (buf, clones) => {
-    clones._typename ??= 'TClonesArray';
-    clones.$kind = 'TClonesArray';
-    clones.name = '';
-    const ver = buf.last_read_version;
-    if (ver > 2) buf.classStreamer(clones, 'TObject');
-    if (ver > 1) clones.name = buf.readTString();
+    arrayHead(buf, clones, 'TClonesArray');
     // the element class as "name;version"
     let className = buf.readTString();
     let classVersion = 0;

@@ -255,14 +255,13 @@ export class ROOTTree {
     // Leaf-count branches take their entry offsets from their counter (read along, and left out
     // of the table when not asked for): one running sum per counter instead of a pass over
     // every branch's stored offsets (column-builder's jaggedByCountsBuilder).
+    const counterOf = new Map(plans.map(plan => [plan, this._counterOf(plan)]));
     const counters = new Map<string, BranchPlan>();
-    for (const plan of plans) {
-      const counter = this._counterOf(plan);
-      if (counter) counters.set(counter.info.name, counter);
-    }
+    for (const counter of counterOf.values()) if (counter) counters.set(counter.info.name, counter);
     const asked = new Set(plans.map(p => p.info.name));
     const all = [...plans, ...[...counters.values()].filter(c => !asked.has(c.info.name))];
     const jobs = all.map(plan => {
+      const counter = counterOf.get(plan) ?? null;
       const where = this._where(plan.info.name);
       const wanted = plan.baskets.filter(
         b => b.firstEntry < stop && b.firstEntry + b.entries > start
@@ -279,8 +278,9 @@ export class ROOTTree {
           sizeHint,
           wanted.reduce((most, b) => Math.max(most, Math.min(b.entries, stop - start)), 0),
           alloc,
-          this._counterOf(plan) !== null
+          counter !== null
         ),
+        counter,
         next: 0,
         waiting: new Map<number, Basket>()
       };
@@ -321,6 +321,9 @@ export class ROOTTree {
       bytesInFlight -= head.bytes;
       deliver(head.job, head.k, await head.basket);
     };
+    // decoded on this thread (a dataset worker): delivered at once, so that the branch's next
+    // basket finds its slot in the column free and decompresses in place
+    const window = inflatesOnThreadPool() ? MAX_IN_FLIGHT : 0;
     let pending = ranges.length > 0 ? this._fetch(ranges[0]) : null;
     for (let r = 0; r < ranges.length; r++) {
       const bytes = await pending!;
@@ -339,9 +342,6 @@ export class ROOTTree {
         basket.catch(() => undefined); // reported when delivered
         inFlight.push({ job, k, bytes: ref.bytes, basket });
         bytesInFlight += ref.bytes;
-        // decoded on this thread (a dataset worker): delivered at once, so that the branch's next
-        // basket finds its slot in the column free and decompresses in place
-        const window = inflatesOnThreadPool() ? MAX_IN_FLIGHT : 0;
         while (inFlight.length > window || bytesInFlight > MAX_BYTES_IN_FLIGHT) {
           await deliverOldest();
         }
@@ -360,11 +360,10 @@ export class ROOTTree {
     for (const job of jobs) {
       const name = job.plan.info.name;
       if (!asked.has(name)) continue;
-      const counter = this._counterOf(job.plan);
       try {
         const data =
           finished.get(name) ??
-          job.builder.finish(counter ? counts.get(counter.info.name) : undefined);
+          job.builder.finish(job.counter ? counts.get(job.counter.info.name) : undefined);
         columns[name] = makeVector(data);
       } catch (err) {
         if (!(err instanceof CounterMismatch)) throw err;
